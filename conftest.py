@@ -1,0 +1,77 @@
+"""Fixtures shared by every test: API clients for users with and without permissions."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+POSTGRES_ONLY = "postgres"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` need PostgreSQL's concurrency; on SQLite they are deselected (not
+    skipped) and CI's second run, on PostgreSQL, runs them."""
+    from django.conf import settings
+
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        return
+    selected = [item for item in items if item.get_closest_marker(POSTGRES_ONLY) is None]
+    deselected = [item for item in items if item.get_closest_marker(POSTGRES_ONLY) is not None]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE']}"
+
+
+def token_client(user):
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def grant(user, *codenames):
+    """Give `user` the permissions named like `payments.view_card`."""
+    for name in codenames:
+        app_label, codename = name.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user
+
+
+@pytest.fixture
+def admin_user(django_user_model):
+    return django_user_model.objects.create_superuser("root", password="root-pass-123")
+
+
+@pytest.fixture
+def api(admin_user):
+    """An API client logged in with a token as a superuser."""
+    return token_client(admin_user)
+
+
+@pytest.fixture
+def anonymous():
+    return APIClient()
+
+
+@pytest.fixture
+def is_postgres():
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture(scope="session")
+def shared_data():
+    """The folder of real public input files, `../shared/` next to the checkout."""
+    from django.conf import settings
+
+    folder = settings.BASE_DIR.parent / "shared"
+    assert folder.is_dir(), f"The tests read real input files from {folder}; it is missing."
+    return folder

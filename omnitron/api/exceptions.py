@@ -1,0 +1,74 @@
+"""
+The one exception handler of the API.
+
+- `ServiceError` (a refusal by the service layer) becomes
+  `406 {"non_field_errors": "<message>", "error_code": "<code>"}`.
+- Django's `ValidationError` (raised by models and services) becomes DRF's 400 body.
+- A database `IntegrityError` or `ProtectedError` that a service did not turn into one of the
+  above still reaches the client as a 4xx with a JSON body, never as a 500; it is logged,
+  because it means a rule is missing from a service.
+- Everything else is DRF's default.
+"""
+
+import logging
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from omnitron.errors import ServiceError
+
+logger = logging.getLogger(__name__)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ServiceError):
+        logger.warning("Refused %s: %s", _describe(context), exc.code)
+        return Response(
+            {"non_field_errors": exc.message, "error_code": exc.code},
+            status=status.HTTP_406_NOT_ACCEPTABLE,
+        )
+
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError(as_serializer_error(exc))
+
+    if isinstance(exc, IntegrityError):
+        logger.error("Integrity error not handled by a service on %s", _describe(context))
+        return Response(
+            {"non_field_errors": ["The change conflicts with data stored meanwhile; try again."]},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+
+    if isinstance(exc, (ProtectedError, RestrictedError)):
+        logger.error("Delete refusal not handled by a service on %s", _describe(context))
+        return Response(
+            {
+                "non_field_errors": "Still in use; remove what refers to it first.",
+                "error_code": "protected",
+            },
+            status=status.HTTP_406_NOT_ACCEPTABLE,
+        )
+
+    return drf_exception_handler(exc, context)
+
+
+def as_serializer_error(exc):
+    """A Django ValidationError in DRF's shape: field errors by field, the rest as non-field."""
+    if hasattr(exc, "error_dict"):
+        return {
+            ("non_field_errors" if field == "__all__" else field): messages
+            for field, messages in exc.message_dict.items()
+        }
+    return {"non_field_errors": exc.messages}
+
+
+def _describe(context):
+    request = context.get("request")
+    view = context.get("view")
+    method = getattr(request, "method", "?")
+    path = getattr(request, "path", "?")
+    return f"{method} {path} ({type(view).__name__})"

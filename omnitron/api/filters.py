@@ -1,0 +1,84 @@
+"""
+Query-string filtering and sorting that refuse what they do not understand.
+
+django-filter already answers an invalid value with a 400 naming the parameter; this module
+closes the gaps where it would quietly drop a filter instead: booleans (`?is_active=maybe`)
+and sort keys (`?sort=no_such_field`).
+"""
+
+import django_filters
+from django import forms
+from django.db import models
+from django_filters import rest_framework as filters
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
+
+TIMESTAMP_LOOKUPS = ["exact", "gt", "gte", "lt", "lte"]
+TRUE_VALUES = {"true", "1", "yes"}
+FALSE_VALUES = {"false", "0", "no"}
+
+
+class StrictBooleanField(forms.Field):
+    """`true`/`false` (or 1/0, yes/no); anything else is an error, not "no filter"."""
+
+    default_error_messages = {"invalid": "Enter true or false."}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in TRUE_VALUES:
+            return True
+        if text in FALSE_VALUES:
+            return False
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
+    """`?id__in=1,2,3`."""
+
+
+class FilterSet(filters.FilterSet):
+    """The base of every resource's FilterSet: strict booleans and `id`/`id__in`."""
+
+    id = django_filters.NumberFilter(field_name="pk")
+    id__in = NumberInFilter(field_name="pk")
+
+    FILTER_DEFAULTS = {
+        **filters.FilterSet.FILTER_DEFAULTS,
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
+    }
+
+
+class SortFilter(OrderingFilter):
+    """`?sort=field` or `?sort=-field` (comma-separated for several); unknown fields are a 400."""
+
+    ordering_param = "sort"
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if not params:
+            return self.get_default_ordering(view)
+
+        terms = [term.strip() for term in params.split(",") if term.strip()]
+        valid = self.sortable_fields(queryset, view, request)
+        unknown = [term for term in terms if term.lstrip("-") not in valid]
+        if unknown:
+            message = (
+                f"Cannot sort by {', '.join(unknown)}. Choose from: {', '.join(sorted(valid))}."
+            )
+            raise ValidationError({self.ordering_param: [message]})
+
+        if not any(term.lstrip("-") == "pk" for term in terms):
+            terms.append("pk")
+        return terms
+
+    def sortable_fields(self, queryset, view, request):
+        """The serializer's fields that are stored columns of the model, and `pk`."""
+        columns = {field.name for field in queryset.model._meta.concrete_fields} | {"pk"}
+        declared = self.get_valid_fields(queryset, view, {"request": request})
+        return {name for name, _label in declared if name in columns}

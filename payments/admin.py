@@ -1,0 +1,216 @@
+"""
+Admin pages of payment data, laid out for a payment team's daily work: cards filterable the
+way a panel filters them, BINs and installment plans edited on their card, bank accounts on
+their bank, and POS configs with their secrets masked.
+"""
+
+import json
+
+from django.contrib import admin
+from django.db.models import Count
+
+from omnitron.admin import ServiceModelAdmin, ServiceModelForm, service_inline_form
+from omnitron.errors import InvalidConfigError
+from payments import models, secrets, services
+from payments.gateways import get_gateway
+
+
+class PosAdminForm(ServiceModelForm):
+    """Shows the config with secrets masked (plain to holders of `view_pos_secrets`); a masked
+    secret sent back keeps its stored value."""
+
+    user = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        gateway = get_gateway(self.instance.gateway) if self.instance.pk else None
+        if gateway is not None and "config" in self.fields:
+            if secrets.can_view_secrets(self.user):
+                self.initial["config"] = secrets.decrypt_config(gateway, self.instance.config)
+            else:
+                self.initial["config"] = secrets.mask_config(gateway, self.instance.config)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "gateway" in cleaned and "config" in cleaned:
+            if not isinstance(cleaned["config"], dict):
+                self.add_error("config", "Enter a JSON object.")
+                return cleaned
+            existing = models.Pos.objects.get(pk=self.instance.pk) if self.instance.pk else None
+            try:
+                cleaned["config"] = services.PosService().prepare_config(
+                    existing, cleaned["gateway"], cleaned["config"]
+                )
+            except InvalidConfigError as exc:
+                for field, problems in json.loads(exc.message).items():
+                    self.add_error("config", f"{field}: {' '.join(problems)}")
+        return cleaned
+
+
+@admin.register(models.Pos)
+class PosAdmin(ServiceModelAdmin):
+    service_class = services.PosService
+    form = PosAdminForm
+    list_display = ["name", "slug", "gateway_name", "channel", "resource_url", "modified_date"]
+    list_filter = ["channel", "gateway"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_date", "modified_date"]
+
+    @admin.display(description="gateway", ordering="gateway")
+    def gateway_name(self, obj):
+        return obj.get_gateway_display()
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+
+class BankAccountInline(admin.TabularInline):
+    model = models.BankAccount
+    form = service_inline_form(services.BankAccountService)
+    fields = ["holder_name", "iban", "channel", "sort_order", "is_active"]
+    extra = 0
+
+
+@admin.register(models.Bank)
+class BankAdmin(ServiceModelAdmin):
+    service_class = services.BankService
+    list_display = ["name", "slug", "eft_code", "channel", "card_count", "modified_date"]
+    list_filter = ["channel"]
+    search_fields = ["name", "slug", "eft_code"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_date", "modified_date"]
+    inlines = [BankAccountInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(card_count=Count("cards"))
+
+    @admin.display(description="cards", ordering="card_count")
+    def card_count(self, obj):
+        return obj.card_count
+
+
+@admin.register(models.CardType)
+class CardTypeAdmin(ServiceModelAdmin):
+    service_class = services.CardTypeService
+    list_display = ["name", "slug", "channel", "modified_date"]
+    list_filter = ["channel"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_date", "modified_date"]
+
+
+class BinNumberInline(admin.TabularInline):
+    model = models.BinNumber
+    form = service_inline_form(services.BinNumberService)
+    fields = ["bin_number"]
+    extra = 1
+
+
+class InstallmentInline(admin.TabularInline):
+    model = models.Installment
+    form = service_inline_form(services.InstallmentService)
+    fields = ["installment_count", "label", "interest_rate", "is_active"]
+    extra = 0
+
+
+class MultiCurrencyCardInline(admin.TabularInline):
+    model = models.MultiCurrencyCard
+    form = service_inline_form(services.MultiCurrencyCardService)
+    fields = ["currency", "pos", "installment_pos", "three_d_pos"]
+    extra = 0
+
+
+@admin.register(models.Card)
+class CardAdmin(ServiceModelAdmin):
+    service_class = services.CardService
+    list_display = [
+        "name",
+        "bank",
+        "card_type",
+        "card_payment_type",
+        "is_commercial",
+        "cash_payment",
+        "installment_payment",
+        "three_d_payment",
+        "channel",
+    ]
+    list_filter = [
+        "channel",
+        "bank",
+        "card_type",
+        "card_payment_type",
+        "is_commercial",
+        "cash_payment",
+        "installment_payment",
+        "three_d_payment",
+    ]
+    search_fields = ["name", "slug", "bank__name", "bin_numbers__bin_number"]
+    list_select_related = ["bank", "card_type", "channel"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_date", "modified_date"]
+    inlines = [BinNumberInline, InstallmentInline, MultiCurrencyCardInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "channel", "bank", "card_type", "card_payment_type"]}),
+        ("POS", {"fields": ["pos", "installment_pos", "three_d_pos"]}),
+        (
+            "Payments allowed",
+            {"fields": ["is_commercial", "cash_payment", "installment_payment", "three_d_payment"]},
+        ),
+        ("Dates", {"fields": ["created_date", "modified_date"], "classes": ["collapse"]}),
+    ]
+
+
+@admin.register(models.MultiCurrencyCard)
+class MultiCurrencyCardAdmin(ServiceModelAdmin):
+    service_class = services.MultiCurrencyCardService
+    list_display = ["card", "currency", "pos", "installment_pos", "three_d_pos"]
+    list_filter = ["currency", "card__channel", "card__bank"]
+    search_fields = ["card__name", "currency"]
+    list_select_related = ["card", "pos", "installment_pos", "three_d_pos"]
+
+
+@admin.register(models.BinNumber)
+class BinNumberAdmin(ServiceModelAdmin):
+    service_class = services.BinNumberService
+    list_display = ["bin_number", "card", "card_bank", "channel", "modified_date"]
+    list_filter = ["channel", "card__bank", "card__card_type"]
+    search_fields = ["=bin_number", "card__name"]
+    list_select_related = ["card__bank", "channel"]
+    autocomplete_fields = ["card"]
+
+    @admin.display(description="bank", ordering="card__bank__name")
+    def card_bank(self, obj):
+        return obj.card.bank
+
+
+@admin.register(models.Installment)
+class InstallmentAdmin(ServiceModelAdmin):
+    service_class = services.InstallmentService
+    list_display = ["card", "installment_count", "label", "interest_rate", "is_active"]
+    list_filter = ["is_active", "installment_count", "card__channel", "card__bank"]
+    search_fields = ["card__name", "label"]
+    list_select_related = ["card"]
+    autocomplete_fields = ["card"]
+
+
+@admin.register(models.BankAccount)
+class BankAccountAdmin(ServiceModelAdmin):
+    service_class = services.BankAccountService
+    list_display = ["holder_name", "iban", "bank", "channel", "sort_order", "is_active"]
+    list_filter = ["channel", "bank", "is_active"]
+    search_fields = ["holder_name", "iban"]
+    list_select_related = ["bank", "channel"]
+    list_editable = ["sort_order", "is_active"]
+
+
+@admin.register(models.PaymentOption)
+class PaymentOptionAdmin(ServiceModelAdmin):
+    service_class = services.PaymentOptionService
+    list_display = ["name", "slug", "payment_type", "channel", "sort_order", "is_active"]
+    list_filter = ["channel", "payment_type", "is_active"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_editable = ["sort_order", "is_active"]

@@ -1,0 +1,184 @@
+"""
+Serializers of payment data: which fields each resource shows and accepts, and the checks that
+need nothing but the request itself (formats, ranges, unique sets). Rules that involve other
+rows live in `payments.services`.
+"""
+
+import re
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from omnitron.api.serializers import JSONObjectField, ModelSerializer
+from payments import models, secrets
+from payments.gateways import GATEWAYS, get_gateway
+from payments.validators import normalize_iban
+
+TIMESTAMPS = ["created_date", "modified_date"]
+PLAIN_DECIMAL = re.compile(r"\A[+-]?[0-9]+(?:\.[0-9]+)?\Z")
+
+
+class GatewayField(serializers.ChoiceField):
+    """A gateway's dotted value; its short key (`nestpay`) is accepted as an alias."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=[(g.value, g.name) for g in GATEWAYS], **kwargs)
+
+    def to_internal_value(self, data):
+        gateway = get_gateway(data)
+        if gateway is None:
+            self.fail("invalid_choice", input=data)
+        return gateway.value
+
+
+class PlainDecimalField(serializers.DecimalField):
+    """A decimal written out in digits (`3.25`); exponent forms such as `1e2` are refused, and
+    so is more precision than the field keeps: nothing is rounded silently."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not PLAIN_DECIMAL.match(data.strip()):
+            self.fail("invalid")
+        if isinstance(data, float):
+            data = repr(data)
+            if not PLAIN_DECIMAL.match(data):
+                self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class PosSerializer(ModelSerializer):
+    gateway = GatewayField()
+    gateway_display = serializers.CharField(source="get_gateway_display", read_only=True)
+    config = JSONObjectField(required=False)
+
+    class Meta:
+        model = models.Pos
+        fields = [
+            "pk",
+            "name",
+            "slug",
+            "gateway",
+            "gateway_display",
+            "config",
+            "resource_url",
+            "three_d_resource_url",
+            "channel",
+            *TIMESTAMPS,
+        ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        gateway = get_gateway(instance.gateway)
+        request = self.context.get("request")
+        if gateway is not None and secrets.can_view_secrets(getattr(request, "user", None)):
+            data["config"] = secrets.decrypt_config(gateway, instance.config)
+        elif gateway is not None:
+            data["config"] = secrets.mask_config(gateway, instance.config)
+        return data
+
+
+class BankSerializer(ModelSerializer):
+    class Meta:
+        model = models.Bank
+        fields = ["pk", "name", "slug", "logo", "eft_code", "channel", *TIMESTAMPS]
+
+
+class CardTypeSerializer(ModelSerializer):
+    class Meta:
+        model = models.CardType
+        fields = ["pk", "name", "slug", "logo", "channel", *TIMESTAMPS]
+
+
+class CardSerializer(ModelSerializer):
+    class Meta:
+        model = models.Card
+        fields = [
+            "pk",
+            "name",
+            "slug",
+            "channel",
+            "bank",
+            "card_type",
+            "card_payment_type",
+            "pos",
+            "installment_pos",
+            "three_d_pos",
+            "is_commercial",
+            "cash_payment",
+            "installment_payment",
+            "three_d_payment",
+            *TIMESTAMPS,
+        ]
+
+
+class MultiCurrencyCardSerializer(ModelSerializer):
+    class Meta:
+        model = models.MultiCurrencyCard
+        fields = [
+            "pk",
+            "card",
+            "currency",
+            "pos",
+            "installment_pos",
+            "three_d_pos",
+            *TIMESTAMPS,
+        ]
+
+
+class BinNumberSerializer(ModelSerializer):
+    class Meta:
+        model = models.BinNumber
+        fields = ["pk", "bin_number", "card", *TIMESTAMPS]
+
+
+class InstallmentSerializer(ModelSerializer):
+    interest_rate = PlainDecimalField(
+        max_digits=5, decimal_places=2, min_value=Decimal("0"), required=False
+    )
+
+    class Meta:
+        model = models.Installment
+        fields = [
+            "pk",
+            "card",
+            "installment_count",
+            "label",
+            "interest_rate",
+            "is_active",
+            *TIMESTAMPS,
+        ]
+
+
+class BankAccountSerializer(ModelSerializer):
+    class Meta:
+        model = models.BankAccount
+        fields = [
+            "pk",
+            "bank",
+            "channel",
+            "holder_name",
+            "iban",
+            "sort_order",
+            "is_active",
+            *TIMESTAMPS,
+        ]
+
+    def validate_iban(self, value):
+        return normalize_iban(value)
+
+
+class PaymentOptionSerializer(ModelSerializer):
+    config = JSONObjectField(required=False)
+
+    class Meta:
+        model = models.PaymentOption
+        fields = [
+            "pk",
+            "name",
+            "slug",
+            "channel",
+            "payment_type",
+            "is_active",
+            "sort_order",
+            "config",
+            *TIMESTAMPS,
+        ]
