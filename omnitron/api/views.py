@@ -7,6 +7,8 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
     """A model viewset that hands creates, updates and deletes to `service_class`."""
 
     service_class = None
+    # Lists are in `pk` order unless `?sort=` says otherwise, whatever the model's own ordering.
+    ordering = ["pk"]
 
     def get_service(self):
         assert self.service_class is not None, f"{type(self).__name__} must set `service_class`."

@@ -78,7 +78,7 @@ class BinNumberFilter(FilterSet):
             "modified_date": TIMESTAMP_LOOKUPS,
         }
 
-    def filter_bin_number_length(self, queryset, name, value):
+    def filter_bin_number_length(self, queryset, name, value: int):
         return queryset.alias(bin_number_length=Length("bin_number")).filter(
             bin_number_length=value
         )

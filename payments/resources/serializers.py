@@ -12,7 +12,7 @@ from rest_framework import serializers
 from omnitron.api.serializers import JSONObjectField, ModelSerializer
 from payments import models, secrets
 from payments.gateways import GATEWAYS, get_gateway
-from payments.validators import normalize_iban
+from payments.validators import normalize_iban, validate_iban
 
 TIMESTAMPS = ["created_date", "modified_date"]
 PLAIN_DECIMAL = re.compile(r"\A[+-]?[0-9]+(?:\.[0-9]+)?\Z")
@@ -64,6 +64,10 @@ class PosSerializer(ModelSerializer):
             "channel",
             *TIMESTAMPS,
         ]
+
+    def validate_three_d_resource_url(self, value):
+        # A POS without 3-D Secure has no 3-D URL: an empty form input means null, as answered.
+        return value or None
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -149,6 +153,14 @@ class InstallmentSerializer(ModelSerializer):
 
 
 class BankAccountSerializer(ModelSerializer):
+    # Wider than the 34 characters stored: an IBAN is often pasted in print form, with a space
+    # every four characters; it is checked and stored in electronic form.
+    iban = serializers.CharField(
+        max_length=64,
+        validators=[validate_iban],
+        help_text="Any spacing and case; answered in electronic form (no spaces, upper case).",
+    )
+
     class Meta:
         model = models.BankAccount
         fields = [

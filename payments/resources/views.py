@@ -24,8 +24,15 @@ class PosViewSet(ServiceModelViewSet):
         parameters=[OpenApiParameter("gateway", str, description="A gateway value or short key")],
         responses={200: dict},
     )
-    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
-    def schema(self, request):
+    # Named apart from its URL: a viewset's `schema` attribute is its OpenAPI generator.
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="schema",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def gateway_schema(self, request):
         """Every gateway's value, display name and the JSON Schema of its config."""
         wanted = request.query_params.get("gateway")
         if wanted:
@@ -83,6 +90,7 @@ class BankAccountViewSet(ServiceModelViewSet):
     serializer_class = serializers.BankAccountSerializer
     filterset_class = filters.BankAccountFilter
     service_class = services.BankAccountService
+    ordering = ["sort_order", "pk"]
 
 
 class PaymentOptionViewSet(ServiceModelViewSet):
