@@ -36,13 +36,7 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(as_serializer_error(exc))
 
-    if isinstance(exc, IntegrityError):
-        logger.error("Integrity error not handled by a service on %s", _describe(context))
-        return Response(
-            {"non_field_errors": ["The change conflicts with data stored meanwhile; try again."]},
-            status=status.HTTP_400_BAD_REQUEST,
-        )
-
+    # Before IntegrityError: Django's ProtectedError and RestrictedError are subclasses of it.
     if isinstance(exc, (ProtectedError, RestrictedError)):
         logger.error("Delete refusal not handled by a service on %s", _describe(context))
         return Response(
@@ -51,6 +45,13 @@ def exception_handler(exc, context):
                 "error_code": "protected",
             },
             status=status.HTTP_406_NOT_ACCEPTABLE,
+        )
+
+    if isinstance(exc, IntegrityError):
+        logger.error("Integrity error not handled by a service on %s", _describe(context))
+        return Response(
+            {"non_field_errors": ["The change conflicts with data stored meanwhile; try again."]},
+            status=status.HTTP_400_BAD_REQUEST,
         )
 
     return drf_exception_handler(exc, context)
