@@ -10,9 +10,9 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from omnitron.api.serializers import JSONObjectField, ModelSerializer
-from payments import models, secrets
+from payments import models, secrets, validators
 from payments.gateways import GATEWAYS, get_gateway
-from payments.validators import normalize_iban, validate_iban
+from payments.validators import normalize_iban
 
 TIMESTAMPS = ["created_date", "modified_date"]
 PLAIN_DECIMAL = re.compile(r"\A[+-]?[0-9]+(?:\.[0-9]+)?\Z")
@@ -157,7 +157,7 @@ class BankAccountSerializer(ModelSerializer):
     # every four characters; it is checked and stored in electronic form.
     iban = serializers.CharField(
         max_length=64,
-        validators=[validate_iban],
+        validators=[validators.validate_iban],
         help_text="Any spacing and case; answered in electronic form (no spaces, upper case).",
     )
 

@@ -74,6 +74,30 @@ class TestWrites:
         assert response.status_code == 400
         assert response.json() == {"interest_rate": ["A valid number is required."]}
 
+    def test_a_json_number_in_exponent_form_is_taken_at_its_exact_value(self, api, card):
+        """Once parsed, the JSON number 1e2 is the number 100: nothing to round, so it is kept.
+        Only the text form "1e2" is refused."""
+        response = api.generic(
+            "POST",
+            "/api/v1/installments/",
+            f'{{"card": {card.pk}, "installment_count": 3, "interest_rate": 1e2}}',
+            content_type="application/json",
+        )
+
+        assert response.status_code == 201
+        assert response.json()["interest_rate"] == "100.00"
+
+    def test_a_json_number_with_a_tiny_exponent_is_a_400(self, api, card):
+        response = api.generic(
+            "POST",
+            "/api/v1/installments/",
+            f'{{"card": {card.pk}, "installment_count": 3, "interest_rate": 1e-7}}',
+            content_type="application/json",
+        )
+
+        assert response.status_code == 400
+        assert list(response.json()) == ["interest_rate"]
+
     def test_a_negative_rate_is_a_400(self, api, card):
         response = api.post(
             "/api/v1/installments/",
