@@ -7,6 +7,9 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
     """A model viewset that hands creates, updates and deletes to `service_class`."""
 
     service_class = None
+    # An action on another model than the viewset's names it: `@action(permission_model=...)`
+    # (see `omnitron.api.permissions`); DRF accepts only initkwargs the class already has.
+    permission_model = None
 
     def get_service(self):
         assert self.service_class is not None, f"{type(self).__name__} must set `service_class`."
