@@ -147,7 +147,9 @@ class _Text(io.TextIOWrapper):
         super().__init__(binary, encoding=encoding, newline="")
 
     def __exit__(self, *exc_info):
-        self.detach()
+        # A request that failed may have closed its upload before a row generator is finalized.
+        if not self.buffer.closed:
+            self.detach()
 
 
 def open_upload(upload, *, max_bytes=None):
@@ -165,11 +167,10 @@ def open_upload(upload, *, max_bytes=None):
 
 
 def too_large(max_bytes):
-    megabytes = max_bytes / (1024 * 1024)
-    return FileError(
-        f"The file is larger than the upload limit of {max_bytes:,} bytes ({megabytes:g} MB).",
-        "file_100_3",
-    )
+    limit = f"{max_bytes:,} bytes"
+    if max_bytes >= 1024 * 1024:
+        limit += f" ({max_bytes / (1024 * 1024):g} MB)"
+    return FileError(f"The file is larger than the upload limit of {limit}.", "file_100_3")
 
 
 def bank_records(csv_file):

@@ -88,7 +88,10 @@ class BankService(ModelService):
         for slug, failure in self._fetch_logos(fresh).items():
             refuse(slug, f"logo: {failure}")
         if fresh:
-            for slug in write_batch(lambda: self._insert_new(channel, fresh)):
+            taken = write_batch(
+                lambda: self._insert_new(channel, fresh), lock=f"banks:{channel.pk}"
+            )
+            for slug in taken:
                 fresh[slug][1].logo.delete(save=False)
                 refuse(slug, taken_message(slug))
         return results
@@ -112,7 +115,7 @@ class BankService(ModelService):
                 exclude=["logo", "channel"], validate_unique=False, validate_constraints=False
             )
         except ValidationError as exc:
-            return bank, "; ".join(
+            return bank, " ".join(
                 f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()
             )
         return bank, None

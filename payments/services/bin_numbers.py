@@ -86,7 +86,9 @@ class BinNumberService(ModelService):
             results.append((line, value, status))
 
         if fresh:
-            taken = write_batch(lambda: self._insert_new(card, fresh))
+            taken = write_batch(
+                lambda: self._insert_new(card, fresh), lock=f"bin_numbers:{card.channel_id}"
+            )
             for bin_number, (card_id, card_slug) in taken.items():
                 index = fresh[bin_number]
                 status = (
