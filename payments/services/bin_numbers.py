@@ -10,13 +10,13 @@ import time
 from contextlib import nullcontext
 
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
+from django.db.models import F
 
 from omnitron.errors import ConflictError
 from omnitron.services import ModelService
 from payments.imports.report import CREATED
-from payments.models import BinNumber
-from payments.services.bulk import CHANGE_REASON, batched, write_batch
+from payments.models import BinNumber, Card
+from payments.services.bulk import AnyOf, batched, insert_with_history, write_batch
 from payments.validators import validate_bin_number
 
 logger = logging.getLogger(__name__)
@@ -89,35 +89,36 @@ class BinNumberService(ModelService):
             taken = write_batch(
                 lambda: self._insert_new(card, fresh), lock=f"bin_numbers:{card.channel_id}"
             )
-            for bin_number, (card_id, card_slug) in taken.items():
+            other_cards = set(taken.values()) - {card.pk}
+            slugs = dict(Card.objects.filter(pk__in=other_cards).values_list("pk", "slug"))
+            for bin_number, card_id in taken.items():
                 index = fresh[bin_number]
                 status = (
                     f"BIN {bin_number} is already on this card."
                     if card_id == card.pk
-                    else taken_message(bin_number, card_slug, card_id)
+                    else taken_message(bin_number, slugs[card_id], card_id)
                 )
                 results[index] = (results[index][0], bin_number, status)
         return results
 
     def _insert_new(self, card, fresh):
         """Insert the BINs of `fresh` that the channel lacks; return the others, as
-        `{bin_number: (card_id, card_slug)}`."""
-        taken = {
-            bin_number: (card_id, card_slug)
-            for bin_number, card_id, card_slug in BinNumber.objects.filter(
-                channel_id=card.channel_id, bin_number__in=list(fresh)
-            ).values_list("bin_number", "card_id", "card__slug")
-        }
+        `{bin_number: card_id}`."""
+        taken = dict(
+            BinNumber.objects.filter(
+                AnyOf(F("bin_number"), fresh), channel_id=card.channel_id
+            ).values_list("bin_number", "card_id")
+        )
         # Sorted, so that two uploads of overlapping BINs take the unique index's locks in the
         # same order and do not deadlock within a batch.
-        new = [
-            BinNumber(bin_number=bin_number, card=card, channel_id=card.channel_id)
-            for bin_number in sorted(fresh)
-            if bin_number not in taken
-        ]
+        new = [bin_number for bin_number in sorted(fresh) if bin_number not in taken]
         if new:
-            bulk_create_with_history(
-                new, BinNumber, default_user=self.user, default_change_reason=CHANGE_REASON
+            insert_with_history(
+                BinNumber,
+                "bin_number",
+                new,
+                {"card": card, "channel": card.channel},
+                user=self.user,
             )
         return taken
 
