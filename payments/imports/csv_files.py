@@ -153,7 +153,7 @@ class _Text(io.TextIOWrapper):
 
 
 def open_upload(upload, *, max_bytes=None):
-    """The `CsvFile` of the uploaded file `upload` (a value of `request.data`, maybe None).
+    """The `CsvFile` of the uploaded file `upload` (from `request.FILES`, maybe None).
 
     A missing file, or a form field that is not a file, is `file_100_1`. The size is checked
     from the upload's length before a byte is read.

@@ -47,6 +47,11 @@ class BankService(ModelService):
         that lost its leading zeros in a spreadsheet (`46`) gets them back (`0046`); a logo URL
         is downloaded (see `payments.imports.logos`) and a logo that cannot be had refuses its
         row. A slug already on the channel, or on an earlier line of the file, refuses the row.
+
+        Logos are fetched inside the transaction, four at a time, before their batch is
+        inserted; bank files are short, and each download is bounded by
+        `LOGO_DOWNLOAD_TIMEOUT`, but a file of many slow logos keeps the transaction open that
+        long.
         """
         started = time.monotonic()
         seen = {}  # slug -> the line it was first met on

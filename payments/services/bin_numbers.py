@@ -45,7 +45,7 @@ class BinNumberService(ModelService):
     def explain_integrity_error(self, instance):
         self.check(instance)
 
-    def bulk_create(self, card, rows, report, *, atomic=True, batch_size=BATCH_SIZE):
+    def bulk_create(self, card, rows, report, *, atomic=True):
         """Add to `card` the BINs of `rows` (`(line, value)` pairs) and tell `report` each row's
         outcome (`report.add(line, bin_number, status)`, in file order); return `report`.
 
@@ -58,7 +58,7 @@ class BinNumberService(ModelService):
         started = time.monotonic()
         seen = {}  # BIN -> the line it was first met on
         with transaction.atomic() if atomic else nullcontext():
-            for batch in batched(rows, batch_size):
+            for batch in batched(rows, BATCH_SIZE):
                 for line, bin_number, status in self._create_batch(card, batch, seen):
                     report.add(line, bin_number, status)
         logger.info(
@@ -109,9 +109,7 @@ class BinNumberService(ModelService):
                 AnyOf(F("bin_number"), fresh), channel_id=card.channel_id
             ).values_list("bin_number", "card_id")
         )
-        # Sorted, so that two uploads of overlapping BINs take the unique index's locks in the
-        # same order and do not deadlock within a batch.
-        new = [bin_number for bin_number in sorted(fresh) if bin_number not in taken]
+        new = [bin_number for bin_number in fresh if bin_number not in taken]
         if new:
             insert_with_history(
                 BinNumber,

@@ -238,8 +238,9 @@ class TestWholeFileRefusals:
         assert response.status_code == 406
         assert response.json()["error_code"] == "file_100_1"
 
-    def test_a_json_body_is_file_100_1(self, api, card):
-        response = api.post(upload_url(card), {"file": "405040"}, format="json")
+    @pytest.mark.parametrize("body", [{"file": "405040"}, ["405040"]], ids=["object", "list"])
+    def test_a_json_body_is_file_100_1(self, api, card, body):
+        response = api.post(upload_url(card), body, format="json")
 
         assert response.status_code == 406
         assert response.json()["error_code"] == "file_100_1"
