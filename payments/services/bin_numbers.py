@@ -104,11 +104,7 @@ class BinNumberService(ModelService):
     def _insert_new(self, card, fresh):
         """Insert the BINs of `fresh` that the channel lacks; return the others, as
         `{bin_number: card_id}`."""
-        taken = dict(
-            BinNumber.objects.filter(
-                AnyOf(F("bin_number"), fresh), channel_id=card.channel_id
-            ).values_list("bin_number", "card_id")
-        )
+        taken = self._taken(card, fresh)
         new = [bin_number for bin_number in fresh if bin_number not in taken]
         if new:
             insert_with_history(
@@ -119,6 +115,14 @@ class BinNumberService(ModelService):
                 user=self.user,
             )
         return taken
+
+    def _taken(self, card, bin_numbers):
+        """`{bin_number: card_id}` of those of `bin_numbers` the card's channel has already."""
+        return dict(
+            BinNumber.objects.filter(
+                AnyOf(F("bin_number"), bin_numbers), channel_id=card.channel_id
+            ).values_list("bin_number", "card_id")
+        )
 
 
 def taken_message(bin_number, card_slug, card_pk):
