@@ -17,7 +17,8 @@ come rather than as a CSV library would like them:
   empty is skipped, so blank and whitespace-only lines cost nothing.
 - **Line numbers** are the file's physical lines, counting from 1 with the header; an answer or
   a message that names a line means that one.
-- **Size.** An upload larger than `settings.UPLOAD_MAX_BYTES` is refused whole (`file_100_3`).
+- **Size.** An upload larger than `settings.UPLOAD_MAX_BYTES` is refused whole (`file_100_3`),
+  from the request's declared length when it tells, before the body is read.
 - **Columns.** A bank file starts with a header naming Bank fields (`name` required; `slug`,
   `eft_code`, `logo` optional); other columns are ignored, so a wider spreadsheet uploads as it
   is. A BIN file may be one bare column of BINs, or any spreadsheet whose first line names a
@@ -36,6 +37,7 @@ from payments.imports.csv_files import (
     bank_records,
     bin_number_values,
     open_upload,
+    refuse_oversized_request,
 )
 from payments.imports.report import ImportTally, UploadReport
 
@@ -46,4 +48,5 @@ __all__ = [
     "bank_records",
     "bin_number_values",
     "open_upload",
+    "refuse_oversized_request",
 ]

@@ -28,6 +28,7 @@ BANK_REQUIRED = ("name",)
 BIN_NUMBER_HEADERS = ("bin_number", "bin")
 
 FILE_NOT_FOUND = "File not found please provide an appropriate file"
+MULTIPART_ENVELOPE = 64 * 1024  # boundaries, part headers and other form fields
 
 
 class CsvFile:
@@ -150,6 +151,15 @@ class _Text(io.TextIOWrapper):
         # A request that failed may have closed its upload before a row generator is finalized.
         if not self.buffer.closed:
             self.detach()
+
+
+def refuse_oversized_request(request):
+    """Refuse (`file_100_3`) a request whose declared length is over the upload limit by more
+    than a multipart envelope could explain, before its body is read: Django would otherwise
+    spool all of it to disk first, and only then could the file's size be checked."""
+    declared = request.META.get("CONTENT_LENGTH") or ""
+    if declared.isdigit() and int(declared) > settings.UPLOAD_MAX_BYTES + MULTIPART_ENVELOPE:
+        raise too_large(settings.UPLOAD_MAX_BYTES)
 
 
 def open_upload(upload, *, max_bytes=None):

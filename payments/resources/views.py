@@ -62,6 +62,7 @@ class BankViewSet(ServiceModelViewSet):
         """Create the channel's banks from a CSV file; answers each row's outcome by name."""
         query = serializers.BankUploadQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
+        imports.refuse_oversized_request(request)
         records = imports.bank_records(imports.open_upload(request.FILES.get("file")))
         report = self.get_service().bulk_create(
             query.validated_data["channel"], records, imports.UploadReport()
@@ -96,6 +97,7 @@ class CardViewSet(ServiceModelViewSet):
     def bulk_create_bin_numbers(self, request, pk=None):
         """Add BINs to the card from a CSV file; answers each row's outcome by BIN."""
         card = self.get_object()
+        imports.refuse_oversized_request(request)
         values = imports.bin_number_values(imports.open_upload(request.FILES.get("file")))
         report = services.BinNumberService(user=request.user).bulk_create(
             card, values, imports.UploadReport()

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import override_settings
+from rest_framework.parsers import MultiPartParser
 
 from conftest import grant, token_client
 from payments.models import BinNumber
@@ -311,6 +312,23 @@ class TestWholeFileRefusals:
             "error_code": "file_100_3",
         }
         assert stored(card) == []
+
+    @override_settings(UPLOAD_MAX_BYTES=1000)
+    def test_a_request_far_over_the_size_limit_is_refused_before_its_body_is_read(
+        self, api, card, monkeypatch
+    ):
+        def parse(*args, **kwargs):
+            raise AssertionError("the body was parsed")
+
+        monkeypatch.setattr(MultiPartParser, "parse", parse)
+
+        response = upload(api, card, b"405040\n" * 20_000)
+
+        assert response.status_code == 406
+        assert response.json() == {
+            "non_field_errors": "The file is larger than the upload limit of 1,000 bytes.",
+            "error_code": "file_100_3",
+        }
 
     @override_settings(UPLOAD_MAX_BYTES=21)
     def test_a_file_of_exactly_the_size_limit_is_accepted(self, api, card):
