@@ -1,8 +1,8 @@
 """BIN numbers: a BIN identifies at most one card per channel.
 
 `BinNumberService.bulk_create` imports a card's BINs from an upload in batches: per batch, one
-query finds which BINs the channel has already, one `bulk_create` inserts the others, and their
-history is recorded in bulk too (see `payments.services.bulk`).
+query finds which BINs the channel has already, and one statement inserts the others with their
+history (see `payments.services.bulk`).
 """
 
 import logging

@@ -2,7 +2,7 @@
 Writing uploaded rows in batches, safely beside concurrent writers of the same data.
 
 A bulk import checks each batch against the database with one query (what is taken already),
-then inserts the rest with one `bulk_create` and records their history. Two things can get in
+then inserts the rest and records their history in bulk. Two things can get in
 the way between that query and the insert:
 
 - **Another import into the same table and channel.** Imports take a lock named after both
