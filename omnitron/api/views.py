@@ -9,6 +9,9 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
     service_class = None
     # Lists are in `pk` order unless `?sort=` says otherwise, whatever the model's own ordering.
     ordering = ["pk"]
+    # An action on another model than the viewset's names it: `@action(permission_model=...)`
+    # (see `omnitron.api.permissions`); DRF accepts only initkwargs the class already has.
+    permission_model = None
 
     def get_service(self):
         assert self.service_class is not None, f"{type(self).__name__} must set `service_class`."

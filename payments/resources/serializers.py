@@ -13,6 +13,7 @@ from omnitron.api.serializers import JSONObjectField, ModelSerializer
 from payments import models, secrets, validators
 from payments.gateways import GATEWAYS, get_gateway
 from payments.validators import normalize_iban
+from sales_channels.models import Channel
 
 TIMESTAMPS = ["created_date", "modified_date"]
 PLAIN_DECIMAL = re.compile(r"\A[+-]?[0-9]+(?:\.[0-9]+)?\Z")
@@ -194,3 +195,15 @@ class PaymentOptionSerializer(ModelSerializer):
             "config",
             *TIMESTAMPS,
         ]
+
+
+class UploadSerializer(serializers.Serializer):
+    """The multipart body of a CSV upload (for the OpenAPI document; views read the file)."""
+
+    file = serializers.FileField(help_text="A CSV file; see the README's CSV uploads section.")
+
+
+class BankUploadQuerySerializer(serializers.Serializer):
+    """The query of a bank upload: the channel the banks are created on."""
+
+    channel = serializers.PrimaryKeyRelatedField(queryset=Channel.objects.all())

@@ -3,15 +3,25 @@ Viewsets of payment resources. Each names its queryset, serializer, FilterSet an
 DRF does the HTTP and the service does the writing.
 """
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from omnitron.api.views import ServiceModelViewSet
-from payments import models, services
+from payments import imports, models, services
 from payments.gateways import GATEWAYS, get_gateway
 from payments.resources import filters, serializers
+
+# Uploads are multipart; the other parsers are there so that a request without a file, in
+# whatever form, is answered with the reference's file_100_1 rather than a 415.
+UPLOAD_PARSERS = [MultiPartParser, FormParser, JSONParser]
+UPLOAD_ANSWER = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description='One entry per row: `{"<key>": "created"}` or the row\'s error.',
+)
 
 
 class PosViewSet(ServiceModelViewSet):
@@ -49,6 +59,23 @@ class BankViewSet(ServiceModelViewSet):
     filterset_class = filters.BankFilter
     service_class = services.BankService
 
+    @extend_schema(
+        parameters=[serializers.BankUploadQuerySerializer],
+        request={"multipart/form-data": serializers.UploadSerializer},
+        responses={200: UPLOAD_ANSWER},
+    )
+    @action(detail=False, methods=["post"], url_path="bulk_create", parser_classes=UPLOAD_PARSERS)
+    def bulk_create(self, request):
+        """Create the channel's banks from a CSV file; answers each row's outcome by name."""
+        query = serializers.BankUploadQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        imports.refuse_oversized_request(request)
+        records = imports.bank_records(imports.open_upload(request.FILES.get("file")))
+        report = self.get_service().bulk_create(
+            query.validated_data["channel"], records, imports.UploadReport()
+        )
+        return Response(report.answer)
+
 
 class CardTypeViewSet(ServiceModelViewSet):
     queryset = models.CardType.objects.all()
@@ -62,6 +89,27 @@ class CardViewSet(ServiceModelViewSet):
     serializer_class = serializers.CardSerializer
     filterset_class = filters.CardFilter
     service_class = services.CardService
+
+    @extend_schema(
+        request={"multipart/form-data": serializers.UploadSerializer},
+        responses={200: UPLOAD_ANSWER},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="bin_numbers/bulk_create",
+        parser_classes=UPLOAD_PARSERS,
+        permission_model=models.BinNumber,
+    )
+    def bulk_create_bin_numbers(self, request, pk=None):
+        """Add BINs to the card from a CSV file; answers each row's outcome by BIN."""
+        card = self.get_object()
+        imports.refuse_oversized_request(request)
+        values = imports.bin_number_values(imports.open_upload(request.FILES.get("file")))
+        report = services.BinNumberService(user=request.user).bulk_create(
+            card, values, imports.UploadReport()
+        )
+        return Response(report.answer)
 
 
 class MultiCurrencyCardViewSet(ServiceModelViewSet):

@@ -1,0 +1,68 @@
+"""Batches of an import are written whole, and again when a concurrent write got in the way."""
+
+import pytest
+from django.db import IntegrityError, OperationalError
+
+from payments.imports import UploadReport
+from payments.models import BinNumber
+from payments.services import BinNumberService
+from payments.services.bulk import write_batch
+from payments.tests.factories import BinNumberFactory, CardFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_batch_that_broke_a_unique_constraint_is_rolled_back_and_written_again():
+    card = CardFactory()
+    attempts = []
+
+    def write():
+        attempts.append(len(attempts) + 1)
+        BinNumber.objects.create(card=card, bin_number=f"40504{len(attempts)}")
+        if len(attempts) == 1:
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return "written"
+
+    assert write_batch(write, lock="test") == "written"
+    assert attempts == [1, 2]
+    assert list(BinNumber.objects.values_list("bin_number", flat=True)) == ["405042"]
+
+
+def test_an_error_that_is_not_a_conflict_is_not_retried():
+    attempts = []
+
+    def write():
+        attempts.append(1)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with pytest.raises(OperationalError):
+        write_batch(write, lock="test")
+    assert attempts == [1]
+
+
+def test_a_bin_created_between_the_check_and_the_insert_is_reported_as_taken(monkeypatch):
+    """Another request adds 405041 after the batch looked for taken BINs: the insert breaks the
+    unique constraint, and the batch, written again, reports the BIN instead of failing."""
+    card = CardFactory()
+    other = BinNumberFactory(
+        bin_number="405041",
+        card=CardFactory(channel=card.channel, slug="world", card_payment_type="debit"),
+    )
+    real_taken = BinNumberService._taken
+    looks = []
+
+    def taken_without_the_newcomer_at_first(self, card, bin_numbers):
+        looks.append(sorted(bin_numbers))
+        found = real_taken(self, card, bin_numbers)
+        return {} if len(looks) == 1 else found
+
+    monkeypatch.setattr(BinNumberService, "_taken", taken_without_the_newcomer_at_first)
+
+    report = BinNumberService().bulk_create(card, [(1, "405040"), (2, "405041")], UploadReport())
+
+    assert looks == [["405040", "405041"], ["405040", "405041"]]
+    assert report.answer == {
+        "405040": "created",
+        "405041": f"BIN 405041 already belongs to card world (pk {other.card_id}) on this channel.",
+    }
+    assert BinNumber.objects.filter(card=card).count() == 1
