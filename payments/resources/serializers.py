@@ -12,7 +12,7 @@ from rest_framework import serializers
 from omnitron.api.serializers import JSONObjectField, ModelSerializer
 from payments import models, secrets
 from payments.gateways import GATEWAYS, get_gateway
-from payments.validators import normalize_iban
+from payments.validators import normalize_iban, validate_currency
 
 TIMESTAMPS = ["created_date", "modified_date"]
 PLAIN_DECIMAL = re.compile(r"\A[+-]?[0-9]+(?:\.[0-9]+)?\Z")
@@ -182,3 +182,16 @@ class PaymentOptionSerializer(ModelSerializer):
             "config",
             *TIMESTAMPS,
         ]
+
+
+class BinLookupQuerySerializer(serializers.Serializer):
+    """The query of `GET /api/v1/bin_numbers/lookup/`. An amount is a plain decimal of at most 2
+    places (more is a 400, never rounded); error messages never repeat the card digits."""
+
+    channel = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    bin = serializers.RegexField(
+        r"\A[0-9]{6,19}\Z",
+        error_messages={"invalid": "Give the first 6 to 19 digits (0-9) of the card number."},
+    )
+    amount = PlainDecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    currency = serializers.CharField(validators=[validate_currency])

@@ -3,9 +3,9 @@ Viewsets of payment resources. Each names its queryset, serializer, FilterSet an
 DRF does the HTTP and the service does the writing.
 """
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from omnitron.api.views import ServiceModelViewSet
@@ -69,6 +69,33 @@ class BinNumberViewSet(ServiceModelViewSet):
     serializer_class = serializers.BinNumberSerializer
     filterset_class = filters.BinNumberFilter
     service_class = services.BinNumberService
+
+    @extend_schema(
+        parameters=[serializers.BinLookupQuerySerializer],
+        responses={
+            200: OpenApiResponse(dict, description="The card and its priced plans."),
+            400: OpenApiResponse(description="A malformed parameter, named in the body."),
+            404: OpenApiResponse(description="No BIN of the active channel matches."),
+        },
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def lookup(self, request):
+        """The checkout's view of a card: from the first 6 to 19 digits of its number, the card,
+        bank, card type, POS for the currency and installment plans priced for the amount (see
+        `payments.services.lookup`). The answer is built as plain data, without a serializer:
+        this runs on every card entry of every checkout."""
+        query = serializers.BinLookupQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        answer = services.lookup_bin(
+            channel_id=query.validated_data["channel"],
+            card_digits=query.validated_data["bin"],
+            amount=query.validated_data["amount"],
+            currency=query.validated_data["currency"],
+            build_uri=request.build_absolute_uri,
+        )
+        if answer is None:
+            raise NotFound("No BIN of this channel matches the card number.")
+        return Response(answer)
 
 
 class InstallmentViewSet(ServiceModelViewSet):
