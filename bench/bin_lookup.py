@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,7 +91,13 @@ def configure_environment(database_url):
         ALLOWED_HOSTS=HOST,
         SECURE_COOKIES="0",
         LOG_LEVEL="WARNING",
+        # Keeps each worker on one PostgreSQL backend for the whole run (production: 60 s), so
+        # that the CPU of the backends can be counted per round.
+        CONN_MAX_AGE="600",
+        # WhiteNoise warns when `collectstatic` has not run; static files play no part here.
+        PYTHONWARNINGS="ignore:No directory at",
     )
+    warnings.filterwarnings("ignore", "No directory at")
 
 
 def run(args):
@@ -108,7 +115,7 @@ def run(args):
     connection.close()
 
     port = args.port or free_port()
-    with serve(port, args.workers), LoadGenerator(HOST, port, args.clients) as load:
+    with serve(port, args.workers) as server, LoadGenerator(HOST, port, args.clients) as load:
         headers = {"Authorization": f"Token {key}"}
         check_same_answers(port, paths[0], headers)
         for path in ENDPOINTS.values():  # warm up both: imports, connections, caches of Django
@@ -117,9 +124,10 @@ def run(args):
         rounds = {name: [] for name in ENDPOINTS}
         for _ in range(args.rounds):
             for name, path in ENDPOINTS.items():
-                rounds[name].append(
-                    load.run([path + query for query in paths], headers, args.seconds)
-                )
+                before = server.cpu_seconds()
+                result = load.run([path + query for query in paths], headers, args.seconds)
+                result.server_cpu = server.cpu_seconds() - before
+                rounds[name].append(result)
 
     print_results(args, connection, rounds)
 
@@ -325,12 +333,51 @@ class serve:
         self.__exit__()
         raise SystemExit("gunicorn did not answer /health/ within 30 s.")
 
+    def cpu_seconds(self):
+        """CPU time used so far by the gunicorn workers and the PostgreSQL backends serving
+        them (from /proc: Linux only), which other programs on the machine do not inflate the
+        way they inflate wall-clock figures."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+            )
+            backends = [pid for (pid,) in cursor.fetchall()]
+        workers = [pid for pid, ppid in _processes() if ppid == self.process.pid]
+        return sum(_cpu_seconds(pid) for pid in [*workers, *backends])
+
     def __exit__(self, *exc_info):
         self.process.terminate()
         try:
             self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+def _processes():
+    """`(pid, parent pid)` of every process."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                yield int(entry.name), int(_stat_fields(entry.name)[1])
+            except OSError:
+                continue
+
+
+def _cpu_seconds(pid):
+    try:
+        fields = _stat_fields(pid)
+    except OSError:  # ended meanwhile
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _stat_fields(pid):
+    """The fields of /proc/<pid>/stat after the command name: state, ppid, ... utime (12th),
+    stime (13th)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
 def check_same_answers(port, query, headers):
@@ -353,20 +400,31 @@ def print_results(args, connection, rounds):
         f"gthread workers, {args.clients} keep-alive clients, {args.rounds} rounds of "
         f"{args.seconds:g} s per endpoint, load average {os.getloadavg()[0]:.2f}"
     )
-    print(f"{'endpoint':<22} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} errors")
-    throughput = {}
+    print(
+        f"{'endpoint':<22} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'CPU ms/req':>10} errors"
+    )
+    throughput, cpu = {}, {}
     for name, parts in rounds.items():
         latencies = [latency for part in parts for latency in part.latencies]
         throughput[name] = len(latencies) / sum(part.seconds for part in parts)
+        cpu[name] = sum(part.server_cpu for part in parts) / len(latencies)
         print(
             f"{name:<22} {len(latencies):>9,} {throughput[name]:>8.0f} "
             f"{percentile(latencies, 50) * 1000:>8.2f} {percentile(latencies, 99) * 1000:>8.2f} "
-            f"{sum(part.errors for part in parts):>6}"
-            f"   rounds: {', '.join(f'{part.requests_per_second:.0f}' for part in parts)} req/s"
+            f"{cpu[name] * 1000:>10.2f} {sum(part.errors for part in parts):>6}"
+        )
+        print(
+            f"{'':<22} req/s by round: {', '.join(f'{p.requests_per_second:.0f}' for p in parts)}"
         )
     floor, api = throughput.values()
     verdict = "met" if api >= TARGET * floor else "NOT met"
-    print(f"ratio lookup/floor: {api / floor:.1%} (target >= {TARGET:.0%}: {verdict})")
+    print(f"ratio lookup/floor, requests/s: {api / floor:.1%} (target >= {TARGET:.0%}: {verdict})")
+    floor_cpu, api_cpu = cpu.values()
+    print(
+        f"ratio lookup/floor, requests per server CPU second (gunicorn workers and their "
+        f"PostgreSQL backends): {floor_cpu / api_cpu:.1%}"
+    )
 
 
 def create_database(database_url):
@@ -374,7 +432,13 @@ def create_database(database_url):
     from psycopg import sql
 
     name, server = split_database_url(database_url)
-    with psycopg.connect(server, autocommit=True) as conn:
+    try:
+        conn = psycopg.connect(server, autocommit=True)
+    except psycopg.OperationalError as exc:
+        raise SystemExit(
+            f"PostgreSQL is not reachable ({exc}). Start it, or name a server in DATABASE_URL."
+        ) from None
+    with conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 

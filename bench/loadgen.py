@@ -20,11 +20,13 @@ START_DELAY = 0.5  # seconds for every client to be ready before the agreed star
 
 @dataclass
 class Round:
-    """What the clients of one round saw: every latency (seconds), non-200 answers, duration."""
+    """What the clients of one round saw: every latency (seconds), non-200 answers, duration;
+    and the server's CPU seconds meanwhile, for a caller that measures them."""
 
     latencies: list
     errors: int
     seconds: float
+    server_cpu: float | None = None
 
     @property
     def requests_per_second(self):
