@@ -9,14 +9,16 @@ Benchmark of the checkout BIN lookup, `GET /api/v1/bin_numbers/lookup/`, against
    of them with a USD MultiCurrencyCard. Without `DATABASE_URL` the database is a throwaway one
    on 127.0.0.1:5432 (user postgres), dropped at the end; a database named by `DATABASE_URL` is
    created when missing and kept, and its bench channel is reused on the next run.
-2. Prints PostgreSQL's plan of the lookup's two queries (EXPLAIN ANALYZE).
+2. Prints PostgreSQL's plans of the lookup's four queries (EXPLAIN ANALYZE).
 3. Serves the real application with gunicorn on loopback under `bench.settings`, which adds the
    floor view of `bench.floor` (plain Django, the same queries, no DRF).
 4. Drives both endpoints from separate client processes with keep-alive connections, as a
    storefront account holding only `payments.view_binnumber`, with the same card numbers, in
    interleaved rounds so that a busy neighbour slows both alike.
 5. Prints requests/s, p50 and p99 latency of each and the ratio of their throughputs; the target
-   is a lookup at 80% or more of the floor.
+   is a lookup at 80% or more of the floor. Also the CPU time the server (gunicorn workers and
+   their PostgreSQL backends) spent per request, which other programs on a shared machine
+   disturb far less than the wall-clock figures, and the ratio of requests per CPU second.
 
 Card numbers are made up; the token is never printed.
 """

@@ -32,13 +32,13 @@ size, each one cheap to plan and served by an index:
 3. the POS of the chosen set, by primary key;
 4. the card's plans, by the unique index (card, installment_count).
 
-Two measured costs shaped this. PostgreSQL plans every statement anew, and planning grows fast with
-the tables joined: one statement joining all twelve took 10 ms to plan and 0.4 ms to run, the
-BIN joined to its card, bank, card type and MultiCurrencyCard 1.1 ms to plan, while these four
-plan in 0.4 ms together. And Django's ORM spent several times longer building those statements
-than the database spent on them, so they are written out here in SQL (portable: the test suite
-runs them on SQLite and PostgreSQL) and read into plain dicts. Nothing is cached: every answer
-reflects the data as stored.
+Two measured costs shaped this (100,000 BINs, `bench/bin_lookup.py`). PostgreSQL plans every
+statement anew, and planning grows fast with the tables joined: one statement joining all twelve
+took 10 ms to plan and 0.4 ms to run, the BIN joined to its card, bank, card type and
+MultiCurrencyCard 1.1 ms to plan, while these four plan in 0.4 ms together. And Django's ORM
+spent several times longer building those statements than the database spent on them, so they
+are written out here in SQL (portable: the test suite runs them on SQLite and PostgreSQL) and
+read into plain dicts. Nothing is cached: every answer reflects the data as stored.
 
 Card digits are never logged.
 """
