@@ -1,4 +1,5 @@
-"""The product's URLs plus the benchmark floor views under /bench/ (see `bench.floor`)."""
+"""The product's URLs plus the benchmark floor views under /bench/ (see `bench.floor`). The floor
+comes first, so it resolves faster than any product URL: the comparison favours the floor."""
 
 from django.urls import path
 

@@ -475,6 +475,16 @@ class TestAccess:
 
         assert lookup(token_client(user), channel, "413252").status_code == 403
 
+    def test_the_benchmark_floor_is_not_served_by_the_product(self, api, channel):
+        BinNumberFactory(bin_number="413252", card=CardFactory(channel=channel))
+
+        response = api.get(
+            "/bench/floor/lookup/",
+            {"channel": channel.pk, "bin": "413252", "amount": "1", "currency": "TRY"},
+        )
+
+        assert response.status_code == 404
+
 
 class TestQueries:
     """The token, the user's permissions (two queries: own and groups'), then the lookup's
