@@ -127,7 +127,10 @@ def lookup_bin(channel_id, card_digits, amount, currency, build_uri=str):
         bin_number, card_id = match
 
         cursor.execute(*card_query(card_id, currency))
-        found = _nested(cursor, cursor.fetchone())
+        row = cursor.fetchone()
+        if row is None:  # the card was deleted since the BIN was read
+            return None
+        found = _nested(cursor, row)
         currency_card = found["currency_card"]
         pos_ids = currency_card if currency_card["pk"] is not None else found["card_pos"]
 
