@@ -117,7 +117,10 @@ def run(args):
     connection.close()
 
     port = args.port or free_port()
-    with serve(port, args.workers) as server, LoadGenerator(HOST, port, args.clients) as load:
+    with (
+        GunicornServer(port, args.workers) as server,
+        LoadGenerator(HOST, port, args.clients) as load,
+    ):
         headers = {"Authorization": f"Token {key}"}
         check_same_answers(port, paths[0], headers)
         for path in ENDPOINTS.values():  # warm up both: imports, connections, caches of Django
@@ -309,7 +312,7 @@ def free_port():
         return sock.getsockname()[1]
 
 
-class serve:
+class GunicornServer:
     """gunicorn serving `bench.settings` on loopback for the duration of a `with` block."""
 
     def __init__(self, port, workers):
