@@ -12,7 +12,7 @@ from rest_framework import serializers
 from omnitron.api.serializers import JSONObjectField, ModelSerializer
 from payments import models, secrets, validators
 from payments.gateways import GATEWAYS, get_gateway
-from payments.validators import normalize_iban
+from payments.validators import normalize_iban, validate_currency
 from sales_channels.models import Channel
 
 TIMESTAMPS = ["created_date", "modified_date"]
@@ -207,3 +207,26 @@ class BankUploadQuerySerializer(serializers.Serializer):
     """The query of a bank upload: the channel the banks are created on."""
 
     channel = serializers.PrimaryKeyRelatedField(queryset=Channel.objects.all())
+
+
+class BinLookupQuerySerializer(serializers.Serializer):
+    """The query of `GET /api/v1/bin_numbers/lookup/`. An amount is a plain decimal of at most 2
+    places (more is a 400, never rounded); error messages never repeat the card digits."""
+
+    channel = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="The sales channel's id."
+    )
+    bin = serializers.RegexField(
+        r"\A[0-9]{6,19}\Z",
+        error_messages={"invalid": "Give the first 6 to 19 digits (0-9) of the card number."},
+        help_text="The first 6 to 19 digits of the card number.",
+    )
+    amount = PlainDecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        help_text="The price to pay, e.g. 1234.50: at most 2 decimal places.",
+    )
+    currency = serializers.CharField(
+        validators=[validate_currency], help_text="ISO 4217 code of the price: TRY, USD, EUR..."
+    )

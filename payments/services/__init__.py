@@ -7,6 +7,7 @@ these classes, never through `Model.save()` directly.
 from payments.services.banks import BankAccountService, BankService, CardTypeService
 from payments.services.bin_numbers import BinNumberService
 from payments.services.cards import CardService, InstallmentService, MultiCurrencyCardService
+from payments.services.lookup import lookup_bin
 from payments.services.payment_options import PaymentOptionService
 from payments.services.pos import PosService
 
@@ -20,4 +21,5 @@ __all__ = [
     "MultiCurrencyCardService",
     "PaymentOptionService",
     "PosService",
+    "lookup_bin",
 ]

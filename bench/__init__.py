@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that load realistic data, drive the service and print their figures."""
