@@ -282,26 +282,21 @@ def print_plans(channel, paths):
     real timings."""
     from urllib.parse import parse_qs
 
-    from django.db import connection
-
     from payments.models import Card
     from payments.services import lookup
 
     card_digits = parse_qs(paths[1].lstrip("?"))["bin"][0]
-    with connection.cursor() as cursor:
-        cursor.execute(*lookup.match_query(channel.pk, card_digits))
-        card_id = cursor.fetchone()[1]
-        pos_ids = Card.objects.values_list("pos", "installment_pos", "three_d_pos").get(pk=card_id)
-        queries = {
-            "the BIN": lookup.match_query(channel.pk, card_digits),
-            "the card": lookup.card_query(card_id, "USD"),
-            "the POS": lookup.pos_query(pos_ids),
-            "the plans": lookup.plans_query(card_id),
-        }
-        for title, (sql, params) in queries.items():
-            cursor.execute(f"EXPLAIN (ANALYZE) {sql}", params)
-            print(f"\nPlan of {title} (EXPLAIN ANALYZE):")
-            print("\n".join(line for (line,) in cursor.fetchall()))
+    card_id = lookup.match_query(channel.pk, card_digits)[0][1]
+    pos_ids = Card.objects.values_list("pos", "installment_pos", "three_d_pos").get(pk=card_id)
+    queries = {
+        "the BIN": lookup.match_query(channel.pk, card_digits),
+        "the card": lookup.card_query(card_id, "USD"),
+        "the POS": lookup.pos_query(pos_ids),
+        "the plans": lookup.plans_query(card_id),
+    }
+    for title, queryset in queries.items():
+        print(f"\nPlan of {title} (EXPLAIN ANALYZE):")
+        print(queryset.explain(analyze=True))
 
 
 def free_port():

@@ -552,8 +552,6 @@ def test_postgresql_finds_the_bin_through_the_channel_bin_index(channel):
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE payments_binnumber")
-        sql, params = match_query(channel.pk, "4132520000000000")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(line for (line,) in cursor.fetchall())
+    plan = match_query(channel.pk, "4132520000000000").explain()
 
     assert "Index Scan using unique_bin_number_channel on payments_binnumber" in plan
