@@ -25,6 +25,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
@@ -70,6 +71,14 @@ CONFIG_ENCRYPTION_KEYS = [
     ).split(",")
     if key.strip()
 ]
+try:
+    # Checked now, so that a wrong key stops the service at start, not at its first POS.
+    [Fernet(key) for key in CONFIG_ENCRYPTION_KEYS]
+except ValueError:
+    raise ImproperlyConfigured(
+        "Each key of CONFIG_ENCRYPTION_KEYS must be 32 url-safe base64-encoded bytes; make one "
+        "with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key())'"
+    ) from None
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
