@@ -3,8 +3,11 @@ Query-string filtering and sorting that refuse what they do not understand.
 
 django-filter already answers an invalid value with a 400 naming the parameter; this module
 closes the gaps where it would quietly drop a filter instead: booleans (`?is_active=maybe`)
-and sort keys (`?sort=no_such_field`), and makes integer filters take whole numbers only.
+and sort keys (`?sort=no_such_field`). Integer filters take whole numbers that a column can
+hold, and date-times are compared in UTC, so no odd value reaches the database as an error.
 """
+
+import datetime
 
 import django_filters
 from django import forms
@@ -32,6 +35,25 @@ class StrictBooleanField(forms.Field):
         if text in FALSE_VALUES:
             return False
         raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class UTCDateTimeField(forms.DateTimeField):
+    """A date-time compared in UTC. Python accepts offsets up to ±24 hours
+    (`2024-01-01T00:00:00+18:22`), PostgreSQL only up to ±15:59, so the value is converted
+    before it reaches the database."""
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is None:
+            return None
+        try:
+            return result.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UTCDateTimeFilter(django_filters.DateTimeFilter):
+    field_class = UTCDateTimeField
 
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
@@ -67,6 +89,7 @@ class FilterSet(filters.FilterSet):
     FILTER_DEFAULTS = {
         **filters.FilterSet.FILTER_DEFAULTS,
         models.BooleanField: {"filter_class": StrictBooleanFilter},
+        models.DateTimeField: {"filter_class": UTCDateTimeFilter},
         **{
             field: {"filter_class": IntegerFilter}
             for field in (

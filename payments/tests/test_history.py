@@ -275,3 +275,36 @@ class TestAdminHistory:
         )
         assert change.groups() == ("name", "Bonus", "Bonus Plus")
         assert f'<a href="/admin/auth/user/{admin_user.pk}/change/">root</a>' in html
+
+    def test_a_deleted_pos_is_restored_from_history_once_its_secrets_are_typed_again(
+        self, client, admin_user, api
+    ):
+        pos = factories.PosFactory(gateway=NESTPAY, config=NESTPAY_CONFIG, slug="restored")
+        pk, channel = pos.pk, pos.channel_id
+        api.delete(f"/api/v1/pos/{pk}/")
+        version = models.Pos.history.filter(id=pk, history_type="+").get().history_id
+        client.force_login(admin_user)
+        form = {
+            "name": pos.name,
+            "slug": "restored",
+            "gateway": NESTPAY,
+            "resource_url": pos.resource_url,
+            "channel": channel,
+        }
+        masked = (
+            '{"client_id": "700655000200", "username": "api-user", '
+            '"password": "********", "store_key": "********"}'
+        )
+        typed = (
+            '{"client_id": "700655000200", "username": "api-user", '
+            '"password": "typed-again-1", "store_key": "typed-again-2"}'
+        )
+        url = f"/admin/payments/pos/{pk}/history/{version}/"
+
+        refused = client.post(url, {**form, "config": masked})
+        restored = client.post(url, {**form, "config": typed})
+
+        assert refused.status_code == 200
+        assert "password: This field is required." in refused.content.decode()
+        assert restored.status_code == 302
+        assert models.Pos.objects.get(pk=pk).slug == "restored"

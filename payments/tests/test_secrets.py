@@ -387,6 +387,8 @@ class TestLogs:
     @pytest.fixture
     def logs(self, caplog):
         caplog.set_level(logging.DEBUG)
+        # `load_demo_data` quietens this logger for the rest of the process.
+        caplog.set_level(logging.DEBUG, logger="omnitron.services")
         return caplog
 
     def everything_logged(self, caplog):
