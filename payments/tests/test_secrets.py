@@ -12,6 +12,8 @@ from django.test import override_settings
 from conftest import grant, token_client
 from omnitron.tests.test_settings import settings_of
 from payments import models
+from payments.gateways import Gateway, config_errors
+from payments.gateways.registry import config_schema, secret
 from payments.services import PosService
 from payments.tests.factories import ChannelFactory, PosFactory
 
@@ -175,6 +177,19 @@ class TestMasking:
             "non_field_errors": '{"username": ["This field is required."]}',
             "error_code": "pos_100_2",
         }
+
+
+def test_a_schema_error_never_quotes_the_value():
+    gateway = Gateway(
+        key="capped",
+        name="Capped",
+        class_path="capped.CappedGateway",
+        schema=config_schema({"secret_key": {**secret("A key"), "maxLength": 4}}),
+    )
+
+    errors = config_errors(gateway, {"secret_key": "much-too-long-secret"})
+
+    assert errors == {"secret_key": ["Does not satisfy the gateway's `maxLength` rule."]}
 
 
 class TestKeepingSecrets:
@@ -411,8 +426,8 @@ class TestLogs:
         logged = self.everything_logged(logs)
         assert "Created pos pk=" in logged
         assert "Refused PUT" in logged
-        for secret in (PASSWORD, STORE_KEY, "pw-3", admin_user.auth_token.key):
-            assert secret not in logged
+        for value in (PASSWORD, STORE_KEY, "pw-3", admin_user.auth_token.key):
+            assert value not in logged
 
     def test_login_logs_neither_password_nor_token(self, logs, anonymous, django_user_model):
         django_user_model.objects.create_user("shop", password="login-password-42")
@@ -425,8 +440,8 @@ class TestLogs:
         logged = self.everything_logged(logs)
         assert "Token login of user pk=" in logged
         assert "Bad Request: /api/v1/auth/login/" in logged
-        for secret in ("login-password-42", "wrong-pass-43", good.data["key"]):
-            assert secret not in logged
+        for value in ("login-password-42", "wrong-pass-43", good.data["key"]):
+            assert value not in logged
 
     def test_refused_requests_log_no_token(self, logs, anonymous, django_user_model):
         user = django_user_model.objects.create_user("nobody")
