@@ -255,14 +255,8 @@ class TestPermissions:
         assert history(anonymous, "banks", bank.pk).status_code == 401
 
 
+@pytest.mark.usefixtures("plain_static_files")
 class TestAdminHistory:
-    @pytest.fixture(autouse=True)
-    def plain_static_files(self, settings):
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-
     def test_the_admin_history_page_lists_who_changed_what(self, client, admin_user, api):
         card = factories.CardFactory(name="Bonus")
         api.patch(f"/api/v1/cards/{card.pk}/", {"name": "Bonus Plus"})

@@ -144,6 +144,17 @@ class TestMasking:
         assert updated.status_code == 200
         assert updated.data["config"] == MASKED_NESTPAY_CONFIG
 
+    @pytest.mark.usefixtures("plain_static_files")
+    def test_the_browsable_api_page_and_its_forms_mask_secrets(self, client, reader, pos):
+        client.force_login(reader)
+
+        html = client.get(f"/api/v1/pos/{pos.pk}/", HTTP_ACCEPT="text/html").content.decode()
+
+        assert "&quot;password&quot;: &quot;********&quot;" in html
+        assert PASSWORD not in html
+        assert STORE_KEY not in html
+        assert TOKEN_PREFIX not in html
+
     def test_a_user_with_view_pos_secrets_reads_them_in_plain(self, storefront, pos):
         response = token_client(storefront).get(f"/api/v1/pos/{pos.pk}/")
 
@@ -253,15 +264,8 @@ class TestKeepingSecrets:
         assert response.data["non_field_errors"] == '{"secret_key": ["This field is required."]}'
 
 
+@pytest.mark.usefixtures("plain_static_files")
 class TestAdmin:
-    @pytest.fixture(autouse=True)
-    def plain_static_files(self, settings):
-        """Admin pages link static files; tests have no collected manifest to look them up in."""
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-
     def test_the_change_page_masks_secrets_for_a_staff_user_without_the_permission(
         self, client, reader, pos
     ):
