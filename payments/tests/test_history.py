@@ -104,6 +104,16 @@ class TestRecords:
             "created",
         ]
 
+    def test_objects_deleted_with_their_card_are_recorded_too(self, api, admin_user):
+        bin_number = factories.BinNumberFactory()
+        api.delete(f"/api/v1/cards/{bin_number.card_id}/")
+
+        response = history(api, "bin_numbers", bin_number.pk)
+
+        latest = response.data["results"][0]
+        assert latest["history_type"] == "deleted"
+        assert latest["history_user"] == {"pk": admin_user.pk, "username": "root"}
+
     def test_an_id_that_never_existed_is_a_404(self, api):
         response = history(api, "banks", 987654)
 
