@@ -77,7 +77,8 @@ try:
 except ValueError:
     raise ImproperlyConfigured(
         "Each key of CONFIG_ENCRYPTION_KEYS must be 32 url-safe base64-encoded bytes; make one "
-        "with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key())'"
+        "with: python -c 'from cryptography.fernet import Fernet; "
+        "print(Fernet.generate_key().decode())'"
     ) from None
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
