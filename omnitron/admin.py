@@ -5,12 +5,20 @@ A `ServiceModelAdmin` form runs its service's rules while the form is validated,
 (a card pointing at another channel's bank, a moved channel, a BIN taken by another card)
 shows as a form error instead of a server error; saves and deletes then go through the service.
 Inlines built on `ServiceInlineForm` do the same for each inline row.
+
+Every page has a *History* button (django-simple-history). Its list of changes is worded by
+`omnitron.history`, the same as the API's `/history/`, so secrets a model hides stay masked;
+`request.showing_history` tells a form that it renders a past version, which never reveals
+secrets.
 """
+
+import itertools
 
 from django import forms
 from django.contrib import messages
 from simple_history.admin import SimpleHistoryAdmin
 
+from omnitron import history
 from omnitron.errors import ServiceError
 
 
@@ -29,8 +37,13 @@ class ServiceModelForm(forms.ModelForm):
             return
         service = self.service_class()
         try:
-            if self.instance.pk is not None and self.original_channel_id is not None:
-                original = type(self.instance).objects.get(pk=self.instance.pk)
+            original = (
+                type(self.instance)._base_manager.filter(pk=self.instance.pk).first()
+                if self.instance.pk is not None and self.original_channel_id is not None
+                else None
+            )
+            # None also when a deleted object is restored from its history.
+            if original is not None:
                 service.check_channel_unchanged(original, {"channel": self.instance.channel})
             service.check(self.instance)
         except ServiceError as exc:
@@ -56,6 +69,19 @@ class ServiceModelAdmin(SimpleHistoryAdmin):
             self.service_class(user=request.user).delete(obj)
         except ServiceError as exc:
             self.message_user(request, exc.message, messages.ERROR)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request.showing_history = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """Each record's changes against the one before it, worded by `omnitron.history`."""
+        records = list(historical_records)
+        for record, previous in itertools.pairwise(records):
+            record.history_delta_changes = [
+                {"field": change["field"], "old": change["old"], "new": change["new"]}
+                for change in history.changes(record, previous)
+            ]
 
     def delete_queryset(self, request, queryset):
         service = self.service_class(user=request.user)

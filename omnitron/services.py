@@ -56,6 +56,7 @@ class ModelService:
 
     def delete(self, instance):
         pk = instance.pk
+        self.sign(instance)
         try:
             with transaction.atomic():
                 instance.delete()
@@ -76,12 +77,19 @@ class ModelService:
 
     def save(self, instance):
         """Save, turning a unique set broken by a concurrent write into the usual 400."""
+        self.sign(instance)
         try:
             with transaction.atomic():
                 instance.save()
         except IntegrityError:
             self.explain_integrity_error(instance)
             raise
+
+    def sign(self, instance):
+        """Name the service's user as the author of the change in the object's history, with or
+        without a request for the history middleware to read it from."""
+        if self.user is not None and self.user.is_authenticated:
+            instance._history_user = self.user
 
     def explain_integrity_error(self, instance):
         """Raise the error a client should see for a constraint the save broke, if one can be

@@ -43,3 +43,8 @@ urlpatterns = [
         {"document_root": settings.MEDIA_ROOT},
     ),
 ]
+
+handler400 = "omnitron.api.handlers.bad_request"
+handler403 = "omnitron.api.handlers.permission_denied"
+handler404 = "omnitron.api.handlers.not_found"
+handler500 = "omnitron.api.handlers.server_error"

@@ -16,16 +16,17 @@ from payments.gateways import get_gateway
 
 
 class PosAdminForm(ServiceModelForm):
-    """Shows the config with secrets masked (plain to holders of `view_pos_secrets`); a masked
-    secret sent back keeps its stored value."""
+    """Shows the config with secrets masked (plain to holders of `view_pos_secrets`, but never
+    on a history page); a masked secret sent back keeps its stored value. Restoring a past
+    version from history therefore keeps the current secrets unless they are typed again."""
 
-    user = None
+    reveal_secrets = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         gateway = get_gateway(self.instance.gateway) if self.instance.pk else None
         if gateway is not None and "config" in self.fields:
-            if secrets.can_view_secrets(self.user):
+            if self.reveal_secrets:
                 self.initial["config"] = secrets.decrypt_config(gateway, self.instance.config)
             else:
                 self.initial["config"] = secrets.mask_config(gateway, self.instance.config)
@@ -36,7 +37,8 @@ class PosAdminForm(ServiceModelForm):
             if not isinstance(cleaned["config"], dict):
                 self.add_error("config", "Enter a JSON object.")
                 return cleaned
-            existing = models.Pos.objects.get(pk=self.instance.pk) if self.instance.pk else None
+            # None for a new POS, and for a deleted one restored from its history.
+            existing = models.Pos.objects.filter(pk=self.instance.pk).first()
             try:
                 cleaned["config"] = services.PosService().prepare_config(
                     existing, cleaned["gateway"], cleaned["config"]
@@ -63,7 +65,9 @@ class PosAdmin(ServiceModelAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        form.user = request.user
+        form.reveal_secrets = secrets.can_view_secrets(request.user) and not getattr(
+            request, "showing_history", False
+        )
         return form
 
 

@@ -18,9 +18,9 @@ from django.db.models.functions import Length
 from simple_history.models import HistoricalRecords
 
 from omnitron.db import TimeStampedModel
-from payments import validators
+from payments import secrets, validators
 from payments.choices import MAX_INSTALLMENT_COUNT, CardPaymentType, PaymentType
-from payments.gateways import gateway_choices
+from payments.gateways import gateway_choices, get_gateway
 
 
 def unique_set(*fields, name):
@@ -61,6 +61,11 @@ class Pos(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def history_secrets(self):
+        """The config's secrets as history shows them: masked, compared by plain value."""
+        gateway = get_gateway(self.gateway)
+        return secrets.hidden_secrets(gateway, self.config, "config") if gateway else {}
 
 
 class Bank(TimeStampedModel):

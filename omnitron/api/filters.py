@@ -3,8 +3,11 @@ Query-string filtering and sorting that refuse what they do not understand.
 
 django-filter already answers an invalid value with a 400 naming the parameter; this module
 closes the gaps where it would quietly drop a filter instead: booleans (`?is_active=maybe`)
-and sort keys (`?sort=no_such_field`).
+and sort keys (`?sort=no_such_field`). Integer filters take whole numbers that a column can
+hold, and date-times are compared in UTC, so no odd value reaches the database as an error.
 """
+
+import datetime
 
 import django_filters
 from django import forms
@@ -34,23 +37,73 @@ class StrictBooleanField(forms.Field):
         raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 
+class UTCDateTimeField(forms.DateTimeField):
+    """A date-time compared in UTC. Python accepts offsets up to ±24 hours
+    (`2024-01-01T00:00:00+18:22`), PostgreSQL only up to ±15:59, so the value is converted
+    before it reaches the database."""
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is None:
+            return None
+        try:
+            return result.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UTCDateTimeFilter(django_filters.DateTimeFilter):
+    field_class = UTCDateTimeField
+
+
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
-class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
+class BigIntegerField(forms.IntegerField):
+    """A whole number that fits the widest integer column (64 bits)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", -(2**63))
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(**kwargs)
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number. django-filter's NumberFilter takes any decimal (`1.5`, `-3e51`), which an
+    integer column then truncates or cannot even hold (a database error, not a 400)."""
+
+    field_class = BigIntegerField
+
+
+class NumberInFilter(django_filters.BaseInFilter, IntegerFilter):
     """`?id__in=1,2,3`."""
 
 
 class FilterSet(filters.FilterSet):
     """The base of every resource's FilterSet: strict booleans and `id`/`id__in`."""
 
-    id = django_filters.NumberFilter(field_name="pk")
+    id = IntegerFilter(field_name="pk")
     id__in = NumberInFilter(field_name="pk")
 
     FILTER_DEFAULTS = {
         **filters.FilterSet.FILTER_DEFAULTS,
         models.BooleanField: {"filter_class": StrictBooleanFilter},
+        models.DateTimeField: {"filter_class": UTCDateTimeFilter},
+        **{
+            field: {"filter_class": IntegerFilter}
+            for field in (
+                models.AutoField,
+                models.BigAutoField,
+                models.SmallAutoField,
+                models.IntegerField,
+                models.BigIntegerField,
+                models.SmallIntegerField,
+                models.PositiveIntegerField,
+                models.PositiveBigIntegerField,
+                models.PositiveSmallIntegerField,
+            )
+        },
     }
 
 

@@ -3,6 +3,8 @@
 from django.core import validators
 from rest_framework import serializers
 
+from omnitron.api.parsers import json_value_problem
+
 
 class ModelSerializer(serializers.ModelSerializer):
     """A model serializer whose answers carry `pk`; `created_date`/`modified_date` are read-only
@@ -24,12 +26,70 @@ class ModelSerializer(serializers.ModelSerializer):
 
 
 class JSONObjectField(serializers.JSONField):
-    """A JSON value that must be an object (a dict), as configs are."""
+    """A JSON value that must be an object (a dict), as configs are.
 
-    default_error_messages = {"not_an_object": "Must be a JSON object."}
+    Its text, keys included, may not hold NUL characters, which PostgreSQL's `jsonb` cannot
+    store, nor unpaired surrogates; nor may it nest deeper than the JSON parser allows (a form
+    field brings its JSON as text that this field decodes itself).
+    """
+
+    default_error_messages = {
+        "not_an_object": "Must be a JSON object.",
+        "null_characters": "Null characters are not allowed.",
+        "unreadable": "Not acceptable JSON: {problem}",
+    }
 
     def to_internal_value(self, data):
-        value = super().to_internal_value(data)
+        try:
+            value = super().to_internal_value(data)
+        except RecursionError:
+            self.fail("unreadable", problem="nested too deeply.")
         if not isinstance(value, dict):
             self.fail("not_an_object")
+        problem = json_value_problem(value)
+        if problem:
+            self.fail("unreadable", problem=problem)
+        if _holds_null_character(value):
+            self.fail("null_characters")
         return value
+
+
+def _holds_null_character(value):
+    pending = [value]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            pending.extend(node)
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+        elif isinstance(node, str) and "\x00" in node:
+            return True
+    return False
+
+
+class HistoryUserSerializer(serializers.Serializer):
+    pk = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(source="get_username", read_only=True)
+
+
+class HistoryChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="Field name; `config.mode` for a key of a JSON field.")
+    old = serializers.JSONField(allow_null=True, help_text="Value before; null when unset.")
+    new = serializers.JSONField(allow_null=True, help_text="Value after; null when unset.")
+
+
+class HistoryRecordSerializer(serializers.Serializer):
+    """One change of an object: who, when, what kind, and the fields that changed.
+
+    `changes` is filled by the view, which knows the record before this one.
+    """
+
+    history_id = serializers.IntegerField(read_only=True)
+    history_date = serializers.DateTimeField(read_only=True)
+    history_type = serializers.ChoiceField(
+        choices=["created", "changed", "deleted"], source="history_type_name", read_only=True
+    )
+    history_user = HistoryUserSerializer(read_only=True, allow_null=True)
+    history_change_reason = serializers.CharField(read_only=True, allow_null=True)
+    changes = HistoryChangeSerializer(many=True, read_only=True)

@@ -1,6 +1,17 @@
-"""The viewset base: DRF does the HTTP, a service class does the writing."""
+"""The viewset base: DRF does the HTTP, a service class does the writing, and every object's
+history is readable at `<resource>/{id}/history/`."""
 
+import itertools
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
+
+from omnitron import history
+from omnitron.api.serializers import HistoryRecordSerializer
 
 
 class ServiceModelViewSet(viewsets.ModelViewSet):
@@ -27,3 +38,60 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         self.get_service().delete(instance)
+
+    @extend_schema(responses=HistoryRecordSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def history(self, request, pk=None):
+        """Every change of the object, newest first: who, when, created/changed/deleted, and
+        each field's old and new value. Secrets are masked. A deleted object's history stays
+        readable at its old id."""
+        records = self.history_records(pk)
+        page = self.paginate_queryset(records)
+        before = _previous_records(records, page)
+        for record in page:
+            record.history_type_name = history.type_of(record)
+            record.changes = history.changes(record, before[record.history_id])
+        return self.get_paginated_response(HistoryRecordSerializer(page, many=True).data)
+
+    def history_records(self, pk):
+        """The history records of object `pk`, newest first.
+
+        An object this user's queryset hides is a 404 like any other lookup; an object deleted
+        since is found by its history alone.
+        """
+        model = self.get_queryset().model
+        manager_name = getattr(model._meta, "simple_history_manager_attribute", None)
+        if manager_name is None:
+            raise Http404(f"No history is kept for {model._meta.verbose_name_plural}.")
+        try:
+            pk = model._meta.pk.to_python(pk)
+            self.get_object()
+        except ValidationError:
+            raise Http404 from None
+        except Http404:
+            if model._base_manager.filter(pk=pk).exists():
+                raise
+        records = (
+            getattr(model, manager_name)
+            .filter(**{model._meta.pk.attname: pk})
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")
+        )
+        if not records.exists():
+            raise Http404
+        return records
+
+
+def _previous_records(records, page):
+    """{history_id: the record before it (or None)} for the records of a page, newest first:
+    each record's predecessor is the next one on the page, and the last needs one query."""
+    before = {}
+    for newer, older in itertools.pairwise(page):
+        before[newer.history_id] = older
+    if page:
+        last = page[-1]
+        before[last.history_id] = records.filter(
+            Q(history_date__lt=last.history_date)
+            | Q(history_date=last.history_date, history_id__lt=last.history_id)
+        ).first()
+    return before

@@ -44,4 +44,5 @@ def _describe(error):
     elif error.validator == "minLength":
         yield ".".join(where), "This field may not be blank."
     else:
-        yield ".".join(where), error.message
+        # jsonschema's own message quotes the value, and the value may be a secret.
+        yield ".".join(where), f"Does not satisfy the gateway's `{error.validator}` rule."

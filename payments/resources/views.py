@@ -39,15 +39,17 @@ class PosViewSet(ServiceModelViewSet):
         parameters=[OpenApiParameter("gateway", str, description="A gateway value or short key")],
         responses={200: dict},
     )
-    # Named apart from its URL: a viewset's `schema` attribute is its OpenAPI generator.
+    # Named apart from its URL: `schema` is the attribute of every DRF view that holds its
+    # OpenAPI generator, and an action of that name breaks the whole OpenAPI document.
     @action(
         detail=False,
         methods=["get"],
         url_path="schema",
+        url_name="schema",
         pagination_class=None,
         filter_backends=[],
     )
-    def gateway_schema(self, request):
+    def gateway_schemas(self, request):
         """Every gateway's value, display name and the JSON Schema of its config."""
         wanted = request.query_params.get("gateway")
         if wanted:

@@ -1,0 +1,48 @@
+"""
+A cap on the size of request bodies, checked before anything reads them.
+
+Django limits form data it parses itself (`DATA_UPLOAD_MAX_MEMORY_SIZE`), but DRF's JSON parser
+reads the body stream directly, so without this a client could make a worker read and parse a
+body of any size. Uploaded files are streamed to disk by Django, so a multipart body may be as
+large as the largest accepted upload (`UPLOAD_MAX_BYTES`) plus the ordinary form-data allowance;
+the upload endpoints still refuse a file over `UPLOAD_MAX_BYTES` with their own error.
+
+A body announced larger than its limit is answered `413 {"detail": "..."}` unread.
+"""
+
+from django.conf import settings
+from django.http import JsonResponse
+
+MULTIPART = "multipart/form-data"
+
+
+class RequestBodyLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        length = _content_length(request)
+        limit = body_limit(request.META.get("CONTENT_TYPE", ""))
+        if length is not None and limit is not None and length > limit:
+            return JsonResponse(
+                {"detail": f"The request body is larger than the {limit} bytes accepted."},
+                status=413,
+            )
+        return self.get_response(request)
+
+
+def body_limit(content_type):
+    """The largest body accepted with `content_type`, in bytes (None: no limit)."""
+    form_limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if form_limit is None:
+        return None
+    if content_type.lower().startswith(MULTIPART):
+        return settings.UPLOAD_MAX_BYTES + form_limit
+    return form_limit
+
+
+def _content_length(request):
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
