@@ -91,9 +91,3 @@ def shared_data():
     folder = settings.BASE_DIR.parent / "shared"
     assert folder.is_dir(), f"The tests read real input files from {folder}; it is missing."
     return folder
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Tests make users with passwords; the production hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

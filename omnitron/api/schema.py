@@ -48,7 +48,7 @@ COMPONENTS = {
         "description": "A valid request the service refused given the data it holds.",
         "properties": {
             "non_field_errors": {"type": "string"},
-            "error_code": {"type": "string", "examples": ["pos_100_3"]},
+            "error_code": {"type": "string", "example": "pos_100_3"},
         },
         "required": ["non_field_errors", "error_code"],
     },

@@ -338,7 +338,7 @@ class TestTextFields:
         assert accepted.status_code == 201
         assert refused.status_code == 400
         assert (
-            "Enter a valid “slug” consisting of Unicode letters, numbers, underscores, or hyphens."
+            'Enter a valid "slug" consisting of Unicode letters, numbers, underscores, or hyphens.'
             in refused.json()["slug"]
         )
 

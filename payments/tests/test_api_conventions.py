@@ -287,7 +287,7 @@ class TestIdentifiers:
         response = api.get(f"/api/v1/payment_options/?{query}")
 
         assert response.status_code == 400
-        assert response.json() == {query.split("=")[0]: ["Enter a number."]}
+        assert response.json() == {query.split("=")[0]: ["Enter a whole number."]}
 
     def test_an_unknown_pk_is_a_404_with_a_detail(self, api):
         response = api.get("/api/v1/cards/987654/")

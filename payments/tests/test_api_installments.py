@@ -193,7 +193,7 @@ class TestFilters:
         [
             ("is_active=maybe", {"is_active": ["Enter true or false."]}),
             ("interest_rate=abc", {"interest_rate": ["Enter a number."]}),
-            ("installment_count=three", {"installment_count": ["Enter a number."]}),
+            ("installment_count=three", {"installment_count": ["Enter a whole number."]}),
         ],
     )
     def test_an_invalid_value_is_a_400_naming_the_parameter(self, api, query, errors):
