@@ -47,6 +47,14 @@ def grant(user, *codenames):
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttling counts in the cache; each test starts with none of another's attempts."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """PBKDF2 is slow on purpose (about half a second a user here); tests need no strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -58,8 +58,7 @@ class ModelService:
         pk = instance.pk
         self.sign(instance)
         try:
-            with transaction.atomic():
-                instance.delete()
+            self._delete(instance)
         except ProtectedError as exc:
             logger.warning(
                 "Refused to delete %s pk=%s: still referenced", self.model._meta.model_name, pk
@@ -70,6 +69,20 @@ class ModelService:
                 self.protected_delete_code,
             ) from None
         logger.info("Deleted %s pk=%s", self.model._meta.model_name, pk)
+
+    @staticmethod
+    def _delete(instance):
+        """Delete, once more when a reference was added between Django's check for references
+        and the DELETE: the database refuses the DELETE then, and the second try finds the new
+        reference and refuses as protected."""
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except ProtectedError:
+            raise
+        except IntegrityError:
+            with transaction.atomic():
+                instance.delete()
 
     def check(self, instance):
         """Rules involving other rows; raise a `ServiceError` to refuse. Runs in the write's

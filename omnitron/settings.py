@@ -107,7 +107,7 @@ MIDDLEWARE = [
     "omnitron.api.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "omnitron.api.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -177,6 +177,8 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 LOGO_MAX_BYTES = int(os.environ.get("LOGO_MAX_BYTES", 2 * 1024 * 1024))
 LOGO_DOWNLOAD_TIMEOUT = float(os.environ.get("LOGO_DOWNLOAD_TIMEOUT", "5"))
 LOGO_ALLOW_PRIVATE_NETWORKS = env_bool("LOGO_ALLOW_PRIVATE_NETWORKS", False)
+# Token logins per client address (DRF rate syntax: "10/minute", "100/hour").
+LOGIN_THROTTLE_RATE = os.environ.get("LOGIN_THROTTLE_RATE", "10/minute")
 
 # Security headers and cookies. Behind a TLS proxy set SECURE_PROXY_SSL_HEADER=1.
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
@@ -208,6 +210,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "omnitron.api.exceptions.exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "omnitron.api.negotiation.JSONFallbackNegotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "PAGE_SIZE": 10,
     "COERCE_DECIMAL_TO_STRING": True,

@@ -10,6 +10,9 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from omnitron.api.auth import LoginView, LogoutView
+from omnitron.api.views import ApiRootView
+from payments.resources.urls import router as payments_router
+from sales_channels.resources.urls import router as channels_router
 
 
 @require_GET
@@ -23,7 +26,14 @@ def health(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+resources = {
+    prefix: f"{basename}-list"
+    for router in (channels_router, payments_router)
+    for prefix, _viewset, basename in router.registry
+}
+
 api_v1 = [
+    path("", ApiRootView.as_view(api_root_dict=resources), name="api-root"),
     path("auth/login/", LoginView.as_view(), name="login"),
     path("auth/logout/", LogoutView.as_view(), name="logout"),
     path("", include("sales_channels.resources.urls")),

@@ -51,6 +51,8 @@ class PosAdminForm(ServiceModelForm):
 
 @admin.register(models.Pos)
 class PosAdmin(ServiceModelAdmin):
+    # URLs typed without a scheme are taken as https (Django 6's default).
+    formfield_overrides = {models.models.URLField: {"assume_scheme": "https"}}
     service_class = services.PosService
     form = PosAdminForm
     list_display = ["name", "slug", "gateway_name", "channel", "resource_url", "modified_date"]

@@ -119,16 +119,23 @@ class SortFilter(OrderingFilter):
 
         terms = [term.strip() for term in params.split(",") if term.strip()]
         valid = self.sortable_fields(queryset, view, request)
-        unknown = [term for term in terms if term.lstrip("-") not in valid]
+        ordering, unknown = [], []
+        for term in terms:
+            descending, name = term.startswith("-"), term.removeprefix("-")
+            name = "pk" if name == "id" else name  # filters call the identifier `id`
+            if name not in valid:
+                unknown.append(term)
+            ordering.append(f"-{name}" if descending else name)
         if unknown:
             message = (
-                f"Cannot sort by {', '.join(unknown)}. Choose from: {', '.join(sorted(valid))}."
+                f"Cannot sort by {', '.join(unknown)}. Choose from: {', '.join(sorted(valid))} "
+                f"(a leading - sorts in descending order)."
             )
             raise ValidationError({self.ordering_param: [message]})
 
-        if not any(term.lstrip("-") == "pk" for term in terms):
-            terms.append("pk")
-        return terms
+        if not any(term.lstrip("-") == "pk" for term in ordering):
+            ordering.append("pk")
+        return ordering
 
     def sortable_fields(self, queryset, view, request):
         """The serializer's fields that are stored columns of the model, and `pk`."""

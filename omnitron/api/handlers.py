@@ -8,6 +8,7 @@ site (admin) keeps Django's pages.
 """
 
 from django.http import JsonResponse
+from django.urls import Resolver404, resolve
 from django.views import defaults
 
 API_PREFIX = "/api/"
@@ -15,6 +16,11 @@ API_PREFIX = "/api/"
 
 def not_found(request, exception):
     if _is_api(request):
+        slashed = f"{request.path_info}/"
+        if not request.path_info.endswith("/") and _resolves(slashed):
+            return JsonResponse(
+                {"detail": f"Not found. API paths end with a slash: {slashed}"}, status=404
+            )
         return JsonResponse({"detail": "Not found."}, status=404)
     return defaults.page_not_found(request, exception)
 
@@ -41,3 +47,11 @@ def server_error(request):
 
 def _is_api(request):
     return request.path.startswith(API_PREFIX)
+
+
+def _resolves(path):
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True

@@ -12,6 +12,9 @@ A body announced larger than its limit is answered `413 {"detail": "..."}` unrea
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.middleware import common as django_common
+
+from omnitron.api.handlers import API_PREFIX
 
 MULTIPART = "multipart/form-data"
 
@@ -46,3 +49,17 @@ def _content_length(request):
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return None
+
+
+class CommonMiddleware(django_common.CommonMiddleware):
+    """Django's CommonMiddleware, without the trailing-slash redirect for API paths.
+
+    A redirect loses a POST's body (or, followed by many clients, turns it into a GET), so an
+    API path without its slash is a JSON 404 that names the right path instead (see
+    `omnitron.api.handlers.not_found`). The admin keeps the redirect.
+    """
+
+    def should_redirect_with_slash(self, request):
+        if request.path_info.startswith(API_PREFIX):
+            return False
+        return super().should_redirect_with_slash(request)

@@ -1,4 +1,10 @@
-"""The serializer base: every object is answered with its integer `pk` and its timestamps."""
+"""The serializer base: every object is answered with its integer `pk` and its timestamps, and
+what a client sends is taken literally: a reference is a whole number, a field the resource does
+not have is an error rather than silently ignored (a misspelt `is_comercial` would otherwise
+change nothing and answer 200)."""
+
+import json
+from collections.abc import Mapping
 
 from django.core import validators
 from rest_framework import serializers
@@ -6,11 +12,35 @@ from rest_framework import serializers
 from omnitron.api.parsers import json_value_problem
 
 
+class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference by primary key that must be a whole number: DRF would look `1.5` up as 1."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if isinstance(data, str) and not (data.isascii() and data.isdigit()):
+            self.fail("incorrect_type", data_type="str")
+        return super().to_internal_value(data)
+
+
 class ModelSerializer(serializers.ModelSerializer):
     """A model serializer whose answers carry `pk`; `created_date`/`modified_date` are read-only
     because the model fields are not editable."""
 
     pk = serializers.IntegerField(read_only=True)
+    serializer_related_field = StrictPrimaryKeyRelatedField
+
+    # Sent by the browsable API's HTML forms alongside the fields.
+    FORM_KEYS = frozenset({"csrfmiddlewaretoken"})
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields) - self.FORM_KEYS)
+            if unknown:
+                raise serializers.ValidationError(
+                    {key: ["Unknown field: this resource has no such field."] for key in unknown}
+                )
+        return super().to_internal_value(data)
 
     def build_standard_field(self, field_name, model_field):
         field_class, field_kwargs = super().build_standard_field(field_name, model_field)
@@ -33,8 +63,12 @@ class JSONObjectField(serializers.JSONField):
     field brings its JSON as text that this field decodes itself).
     """
 
+    # Configs are a few keys; a larger value is a mistake that would ride on every list page.
+    max_bytes = 64 * 1024
+
     default_error_messages = {
         "not_an_object": "Must be a JSON object.",
+        "too_large": "At most {max_bytes} bytes of JSON are accepted here.",
         "null_characters": "Null characters are not allowed.",
         "unreadable": "Not acceptable JSON: {problem}",
     }
@@ -51,6 +85,8 @@ class JSONObjectField(serializers.JSONField):
             self.fail("unreadable", problem=problem)
         if _holds_null_character(value):
             self.fail("null_characters")
+        if len(json.dumps(value, ensure_ascii=False).encode()) > self.max_bytes:
+            self.fail("too_large", max_bytes=self.max_bytes)
         return value
 
 

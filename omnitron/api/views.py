@@ -7,11 +7,19 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
+from rest_framework import routers, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 
 from omnitron import history
 from omnitron.api.serializers import HistoryRecordSerializer
+
+
+class ApiRootView(routers.APIRootView):
+    """`/api/v1/`: the list URL of every resource, for any logged-in user."""
+
+    permission_classes = [IsAuthenticated]
+    schema = None  # not an operation of the OpenAPI document
 
 
 class ServiceModelViewSet(viewsets.ModelViewSet):

@@ -11,7 +11,7 @@ from django.db.models.functions import Length
 from omnitron.api.filters import TIMESTAMP_LOOKUPS, FilterSet
 from payments import models
 from payments.choices import BIN_NUMBER_LENGTHS
-from payments.validators import normalize_iban
+from payments.validators import normalize_iban, validate_currency
 
 
 class PosFilter(FilterSet):
@@ -56,6 +56,10 @@ class CardFilter(FilterSet):
 
 
 class MultiCurrencyCardFilter(FilterSet):
+    currency = django_filters.CharFilter(
+        validators=[validate_currency], label="ISO 4217 currency code (TRY, USD, EUR...)"
+    )
+
     class Meta:
         model = models.MultiCurrencyCard
         fields = {"card": ["exact"], "currency": ["exact"]}

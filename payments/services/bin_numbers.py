@@ -9,6 +9,7 @@ import logging
 import time
 from contextlib import nullcontext
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
@@ -36,6 +37,10 @@ class BinNumberService(ModelService):
             .select_related("card")
             .first()
         )
+        if taken is not None and taken.card_id == instance.card_id:
+            raise ValidationError(
+                {"bin_number": [f"BIN {instance.bin_number} is already on this card."]}
+            )
         if taken is not None:
             raise ConflictError(
                 taken_message(instance.bin_number, taken.card.slug, taken.card_id),

@@ -69,13 +69,13 @@ class TestWrites:
         }
         assert models.BinNumber.objects.count() == 1
 
-    def test_the_same_bin_twice_on_the_same_card_is_refused_too(self, api, card):
+    def test_the_same_bin_twice_on_the_same_card_is_a_400_on_the_field(self, api, card):
         BinNumberFactory(bin_number="554960", card=card)
 
         response = api.post("/api/v1/bin_numbers/", {"bin_number": "554960", "card": card.pk})
 
-        assert response.status_code == 406
-        assert response.json()["error_code"] == "bin_number_100_1"
+        assert response.status_code == 400
+        assert response.json() == {"bin_number": ["BIN 554960 is already on this card."]}
 
     def test_the_same_bin_on_another_channel_is_allowed(self, api, card):
         BinNumberFactory(bin_number="554960", card=card)

@@ -404,6 +404,17 @@ class TestSorting:
         response = api.get("/api/v1/payment_options/?sort=-sort_order,-name")
         assert pks(response) == [third.pk, first.pk, second.pk]
 
+    def test_sort_by_id_is_sort_by_pk(self, api):
+        first, second = PaymentOptionFactory.create_batch(2)
+        assert pks(api.get("/api/v1/payment_options/?sort=-id")) == [second.pk, first.pk]
+
+    @pytest.mark.parametrize("sort", ["--pk", "pk,--name", "-", "name-"])
+    def test_a_malformed_sort_term_is_a_400(self, api, sort):
+        response = api.get(f"/api/v1/payment_options/?sort={sort}")
+
+        assert response.status_code == 400
+        assert response.json()["sort"][0].startswith("Cannot sort by ")
+
     def test_sort_by_pk_descending(self, api):
         first, second = PaymentOptionFactory.create_batch(2)
         assert pks(api.get("/api/v1/payment_options/?sort=-pk")) == [second.pk, first.pk]
@@ -415,7 +426,8 @@ class TestSorting:
         assert response.json() == {
             "sort": [
                 "Cannot sort by price. Choose from: channel, config, created_date, is_active, "
-                "modified_date, name, payment_type, pk, slug, sort_order."
+                "modified_date, name, payment_type, pk, slug, sort_order (a leading - sorts in "
+                "descending order)."
             ]
         }
 
@@ -428,11 +440,25 @@ class TestErrorBodies:
         assert response.status_code == 405
         assert response.json() == {"detail": 'Method "POST" not allowed.'}
 
-    def test_paths_end_in_a_slash(self, api):
-        response = api.get("/api/v1/cards")
+    def test_a_path_without_its_slash_is_a_json_404_naming_the_right_path(self, api):
+        response = api.post("/api/v1/cards", {"name": "x"})
+
+        assert response.status_code == 404
+        assert response.json() == {
+            "detail": "Not found. API paths end with a slash: /api/v1/cards/"
+        }
+
+    def test_the_admin_still_redirects_to_the_slashed_path(self, api):
+        response = api.get("/admin")
 
         assert response.status_code == 301
-        assert response["Location"] == "/api/v1/cards/"
+        assert response["Location"] == "/admin/"
+
+    def test_an_unsatisfiable_accept_header_is_answered_in_json_not_406(self, api):
+        response = api.get("/api/v1/cards/", HTTP_ACCEPT="application/xml")
+
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json"
 
     def test_malformed_json_is_a_400(self, api):
         response = api.generic(

@@ -111,3 +111,14 @@ class TestFilters:
 
         assert response.status_code == 400
         assert list(response.json()) == ["card"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("currency", ["usd", "XXX1", "ABC"])
+def test_a_currency_filter_that_is_not_an_iso_code_is_a_400(api, currency):
+    response = api.get(f"/api/v1/multi_currency_cards/?currency={currency}")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "currency": [f"{currency} is not an ISO 4217 currency code (e.g. TRY, USD, EUR)."]
+    }

@@ -13,8 +13,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # One log line per demo object would drown the summary below.
-        logging.getLogger("omnitron.services").setLevel(logging.WARNING)
-        tally = load_demo_data()
+        service_log = logging.getLogger("omnitron.services")
+        level = service_log.level
+        service_log.setLevel(logging.WARNING)
+        try:
+            tally = load_demo_data()
+        finally:
+            service_log.setLevel(level)
         for line in tally.lines():
             self.stdout.write(f"  {line}")
         changed = tally.changed()

@@ -1,0 +1,129 @@
+"""What every resource inherits from the API base: literal input, the API root, the login
+throttle, refusals worded for the client even when a write races another."""
+
+import logging
+
+import pytest
+from django.db import IntegrityError
+
+from payments.models import Pos
+from payments.tests.factories import CardFactory, ChannelFactory, PosFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class TestLiteralInput:
+    def test_a_field_the_resource_does_not_have_is_a_400_naming_it(self, api):
+        card = CardFactory()
+
+        response = api.patch(f"/api/v1/cards/{card.pk}/", {"is_comercial": True})
+
+        assert response.status_code == 400
+        assert response.json() == {
+            "is_comercial": ["Unknown field: this resource has no such field."]
+        }
+
+    def test_read_only_fields_sent_back_are_accepted(self, api):
+        channel = ChannelFactory(name="Web")
+        body = api.get(f"/api/v1/channels/{channel.pk}/").json()
+
+        response = api.put(f"/api/v1/channels/{channel.pk}/", {**body, "name": "Web shop"})
+
+        assert response.status_code == 200
+        assert response.json()["name"] == "Web shop"
+
+    @pytest.mark.parametrize(
+        ("value", "received"), [(1.5, "float"), ("1.5", "str"), (True, "bool"), ([1], "list")]
+    )
+    def test_a_reference_must_be_a_whole_number(self, api, value, received):
+        card = CardFactory()
+
+        response = api.patch(f"/api/v1/cards/{card.pk}/", {"pos": value}, format="json")
+
+        assert response.status_code == 400
+        assert response.json() == {
+            "pos": [f"Incorrect type. Expected pk value, received {received}."]
+        }
+
+    def test_a_reference_given_as_digits_in_a_string_is_accepted(self, api):
+        card = CardFactory()
+
+        response = api.patch(f"/api/v1/cards/{card.pk}/", {"pos": str(card.pos_id)})
+
+        assert response.status_code == 200
+
+    def test_a_json_config_over_64_kib_is_a_400(self, api):
+        response = api.post(
+            "/api/v1/channels/",
+            {"name": "Big", "channel_type": "web", "conf": {"x": "a" * (64 * 1024)}},
+        )
+
+        assert response.status_code == 400
+        assert response.json() == {"conf": ["At most 65536 bytes of JSON are accepted here."]}
+
+
+class TestApiRoot:
+    def test_the_root_lists_every_resource(self, api):
+        response = api.get("/api/v1/")
+
+        assert response.status_code == 200
+        assert list(response.json()) == [
+            "channels",
+            "pos",
+            "banks",
+            "card_types",
+            "cards",
+            "multi_currency_cards",
+            "bin_numbers",
+            "installments",
+            "bank_accounts",
+            "payment_options",
+        ]
+        assert response.json()["cards"] == "http://testserver/api/v1/cards/"
+
+    def test_the_root_needs_a_login(self, anonymous):
+        assert anonymous.get("/api/v1/").status_code == 401
+
+
+class TestLoginThrottle:
+    def test_the_eleventh_attempt_in_a_minute_is_a_429(self, anonymous, admin_user):
+        attempts = [
+            anonymous.post("/api/v1/auth/login/", {"username": "root", "password": "wrong"})
+            for _ in range(11)
+        ]
+
+        assert [response.status_code for response in attempts] == [400] * 10 + [429]
+        assert attempts[-1].json()["detail"].startswith("Request was throttled.")
+
+    def test_a_failed_login_is_logged_without_what_was_typed(self, anonymous, caplog):
+        with caplog.at_level(logging.WARNING, logger="omnitron.api.auth"):
+            anonymous.post("/api/v1/auth/login/", {"username": "root", "password": "s3cr3t-pw"})
+
+        logged = [r.getMessage() for r in caplog.records if r.name == "omnitron.api.auth"]
+        assert logged == ["Failed token login from 127.0.0.1"]
+
+
+class TestRacingDelete:
+    def test_a_reference_added_during_a_delete_still_gives_the_protected_answer(
+        self, api, monkeypatch
+    ):
+        pos = PosFactory(slug="garanti")
+        real_delete = Pos.delete
+        raced = []
+
+        def delete_while_a_card_is_created(instance, *args, **kwargs):
+            if not raced:  # the DELETE is refused: a card using the POS came in meanwhile...
+                raced.append(True)
+                raise IntegrityError("FOREIGN KEY constraint failed")
+            CardFactory(channel=instance.channel, pos=instance)  # ...and is visible now
+            return real_delete(instance, *args, **kwargs)
+
+        monkeypatch.setattr(Pos, "delete", delete_while_a_card_is_created)
+        response = api.delete(f"/api/v1/pos/{pos.pk}/")
+
+        assert response.status_code == 406
+        assert response.json() == {
+            "non_field_errors": "Pos: garanti cannot be deleted: it is used by 1 card.",
+            "error_code": "pos_100_1",
+        }
+        assert Pos.objects.filter(pk=pos.pk).exists()
