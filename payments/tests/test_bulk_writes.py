@@ -2,11 +2,12 @@
 
 import pytest
 from django.db import IntegrityError, OperationalError
+from simple_history.utils import bulk_create_with_history
 
 from payments.imports import UploadReport
 from payments.models import BinNumber
 from payments.services import BinNumberService
-from payments.services.bulk import write_batch
+from payments.services.bulk import insert_with_history, write_batch
 from payments.tests.factories import BinNumberFactory, CardFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +67,32 @@ def test_a_bin_created_between_the_check_and_the_insert_is_reported_as_taken(mon
         "405041": f"BIN 405041 already belongs to card world (pk {other.card_id}) on this channel.",
     }
     assert BinNumber.objects.filter(card=card).count() == 1
+
+
+@pytest.mark.postgres
+def test_the_single_statement_insert_records_history_as_simple_history_does(admin_user):
+    """On PostgreSQL BIN rows and their history go in as one statement; what it records must
+    stay what simple_history's own `bulk_create_with_history` records."""
+    card = CardFactory()
+    insert_with_history(
+        BinNumber,
+        "bin_number",
+        ["111111"],
+        {"card": card, "channel": card.channel},
+        user=admin_user,
+    )
+    bulk_create_with_history(
+        [BinNumber(bin_number="222222", card=card, channel=card.channel)],
+        BinNumber,
+        default_user=admin_user,
+        default_change_reason="CSV upload",
+    )
+
+    varying = {"id", "history_id", "history_date", "created_date", "modified_date", "bin_number"}
+    ours, theirs = (
+        {key: value for key, value in row.items() if key not in varying}
+        for row in BinNumber.history.order_by("bin_number").values()
+    )
+    assert ours == theirs
+    assert ours["history_type"] == "+"
+    assert ours["history_user_id"] == admin_user.pk
