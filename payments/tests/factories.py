@@ -118,3 +118,18 @@ class PaymentOptionFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"option-{n}")
     channel = factory.SubFactory(ChannelFactory)
     payment_type = "credit_card"
+
+
+# Each resource of the API, by its URL prefix, and the factory of one of its objects.
+RESOURCE_FACTORIES = {
+    "channels": ChannelFactory,
+    "pos": PosFactory,
+    "banks": BankFactory,
+    "card_types": CardTypeFactory,
+    "cards": CardFactory,
+    "multi_currency_cards": MultiCurrencyCardFactory,
+    "bin_numbers": BinNumberFactory,
+    "installments": InstallmentFactory,
+    "bank_accounts": BankAccountFactory,
+    "payment_options": PaymentOptionFactory,
+}

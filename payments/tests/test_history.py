@@ -25,18 +25,7 @@ NESTPAY_CONFIG = {
     "store_key": "history-store-key-1",
 }
 
-RESOURCES = {
-    "channels": factories.ChannelFactory,
-    "pos": factories.PosFactory,
-    "banks": factories.BankFactory,
-    "card_types": factories.CardTypeFactory,
-    "cards": factories.CardFactory,
-    "multi_currency_cards": factories.MultiCurrencyCardFactory,
-    "bin_numbers": factories.BinNumberFactory,
-    "installments": factories.InstallmentFactory,
-    "bank_accounts": factories.BankAccountFactory,
-    "payment_options": factories.PaymentOptionFactory,
-}
+RESOURCES = factories.RESOURCE_FACTORIES
 
 
 def history(client, resource, pk, **params):

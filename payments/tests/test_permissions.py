@@ -12,18 +12,7 @@ from sales_channels.models import Channel
 
 pytestmark = pytest.mark.django_db
 
-RESOURCES = {
-    "channels": factories.ChannelFactory,
-    "pos": factories.PosFactory,
-    "banks": factories.BankFactory,
-    "card_types": factories.CardTypeFactory,
-    "cards": factories.CardFactory,
-    "multi_currency_cards": factories.MultiCurrencyCardFactory,
-    "bin_numbers": factories.BinNumberFactory,
-    "installments": factories.InstallmentFactory,
-    "bank_accounts": factories.BankAccountFactory,
-    "payment_options": factories.PaymentOptionFactory,
-}
+RESOURCES = factories.RESOURCE_FACTORIES
 FORBIDDEN = {"detail": "You do not have permission to perform this action."}
 NO_CREDENTIALS = {"detail": "Authentication credentials were not provided."}
 
