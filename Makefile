@@ -22,7 +22,7 @@ run: $(VENV)/.runtime .env
 
 ## Run the whole test suite (on SQLite, or on the database DATABASE_URL names).
 test: $(VENV)/.dev
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
