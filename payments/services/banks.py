@@ -5,7 +5,6 @@
 
 import logging
 import re
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 from django.core.exceptions import ValidationError
@@ -16,7 +15,7 @@ from omnitron.services import ModelService
 from payments.imports.logos import LogoError, download_logo
 from payments.imports.report import CREATED
 from payments.models import Bank, BankAccount, CardType
-from payments.services.bulk import CHANGE_REASON, batched, write_batch
+from payments.services.bulk import CHANGE_REASON, import_in_batches, write_batch
 from payments.text import slug_from_name
 
 logger = logging.getLogger(__name__)
@@ -53,22 +52,30 @@ class BankService(ModelService):
         `LOGO_DOWNLOAD_TIMEOUT`, but a file of many slow logos keeps the transaction open that
         long.
         """
-        started = time.monotonic()
         seen = {}  # slug -> the line it was first met on
-        with transaction.atomic():
-            for batch in batched(records, BANK_BATCH_SIZE):
-                for line, name, status in self._create_batch(channel, batch, seen):
-                    report.add(line, name, status)
+        stored = []  # the logo files this import put in storage
+        try:
+            seconds = import_in_batches(
+                records,
+                BANK_BATCH_SIZE,
+                lambda batch: self._create_batch(channel, batch, seen, stored),
+                report,
+            )
+        except BaseException:
+            # The rows are rolled back; their logos must not stay behind in storage.
+            for logo in stored:
+                logo.delete(save=False)
+            raise
         logger.info(
             "Imported banks of channel pk=%s: %s created, %s refused, in %.1f s",
             channel.pk,
             report.created,
             report.refused,
-            time.monotonic() - started,
+            seconds,
         )
         return report
 
-    def _create_batch(self, channel, batch, seen):
+    def _create_batch(self, channel, batch, seen, stored):
         results = []
         fresh = {}  # slug -> (index in results, Bank, logo URL)
         for line, record in batch:
@@ -90,7 +97,7 @@ class BankService(ModelService):
         # Known before any logo is fetched, so that no download is made for a taken slug.
         for slug in self._taken_slugs(channel, fresh):
             refuse(slug, taken_message(slug))
-        for slug, failure in self._fetch_logos(fresh).items():
+        for slug, failure in self._fetch_logos(fresh, stored).items():
             refuse(slug, f"logo: {failure}")
         if fresh:
             taken = write_batch(
@@ -132,11 +139,12 @@ class BankService(ModelService):
             )
         )
 
-    def _fetch_logos(self, fresh):
-        """Download the logos of `fresh` into their banks; return `{slug: failure}`.
+    def _fetch_logos(self, fresh, stored):
+        """Download the logos of `fresh` into their banks, listing their files in `stored`;
+        return `{slug: failure}`.
 
         The files land in storage before the rows are inserted; a row that is refused after
-        all has its file deleted, but a rollback of the whole upload leaves them behind.
+        all has its file deleted, and so has every file of an upload that fails as a whole.
         """
         wanted = [(slug, url) for slug, (_index, _bank, url) in fresh.items() if url]
         failures = {}
@@ -149,6 +157,7 @@ class BankService(ModelService):
                     failures[slug] = str(outcome)
                 else:
                     fresh[slug][1].logo.save(outcome.name, outcome, save=False)
+                    stored.append(fresh[slug][1].logo)
         return failures
 
     def _insert_new(self, channel, fresh):

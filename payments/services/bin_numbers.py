@@ -6,18 +6,15 @@ history (see `payments.services.bulk`).
 """
 
 import logging
-import time
-from contextlib import nullcontext
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F
 
 from omnitron.errors import ConflictError
 from omnitron.services import ModelService
 from payments.imports.report import CREATED
 from payments.models import BinNumber, Card
-from payments.services.bulk import AnyOf, batched, insert_with_history, write_batch
+from payments.services.bulk import AnyOf, import_in_batches, insert_with_history, write_batch
 from payments.validators import validate_bin_number
 
 logger = logging.getLogger(__name__)
@@ -60,18 +57,20 @@ class BinNumberService(ModelService):
         leaves nothing; without it each batch commits on its own (the management command, whose
         files may be too large for one transaction, and which can simply be run again).
         """
-        started = time.monotonic()
         seen = {}  # BIN -> the line it was first met on
-        with transaction.atomic() if atomic else nullcontext():
-            for batch in batched(rows, BATCH_SIZE):
-                for line, bin_number, status in self._create_batch(card, batch, seen):
-                    report.add(line, bin_number, status)
+        seconds = import_in_batches(
+            rows,
+            BATCH_SIZE,
+            lambda batch: self._create_batch(card, batch, seen),
+            report,
+            atomic=atomic,
+        )
         logger.info(
             "Imported BINs of card pk=%s: %s created, %s refused, in %.1f s",
             card.pk,
             report.created,
             report.refused,
-            time.monotonic() - started,
+            seconds,
         )
         return report
 

@@ -24,6 +24,8 @@ history row, as `bulk_create_with_history` does, costs several times the databas
 
 import hashlib
 import logging
+import time
+from contextlib import nullcontext
 from itertools import islice
 
 from django.conf import settings
@@ -45,6 +47,21 @@ def batched(iterable, size):
     iterator = iter(iterable)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+def import_in_batches(rows, size, create_batch, report, *, atomic=True):
+    """Hand `rows` to `create_batch` `size` at a time and tell `report` the
+    `(line, key, status)` outcomes it returns; return the seconds it took.
+
+    With `atomic` the whole import is one transaction, so an import that fails half-way leaves
+    nothing; without it each batch commits on its own.
+    """
+    started = time.monotonic()
+    with transaction.atomic() if atomic else nullcontext():
+        for batch in batched(rows, size):
+            for line, key, status in create_batch(batch):
+                report.add(line, key, status)
+    return time.monotonic() - started
 
 
 def write_batch(write, *, lock):

@@ -251,3 +251,18 @@ class TestLogos:
         upload(api, channel, f"name,logo\nAkbank,{logo_server}/logo.png\n".encode())
 
         assert not (media / "banks").exists()
+
+    def test_an_upload_refused_half_way_leaves_no_logo_in_storage(
+        self, api, channel, logo_server, media
+    ):
+        # The first batch (100 rows) is written, logo included; the field over the csv module's
+        # size limit on the last line then refuses the whole file, and the batch is rolled back.
+        rows = [f"Akbank,{logo_server}/logo.png"] + [f"Bank {n}," for n in range(1, 101)]
+        content = ("name,logo\n" + "\n".join(rows) + "\n" + "x" * 200_000 + ",\n").encode()
+
+        response = upload(api, channel, content)
+
+        assert response.status_code == 406
+        assert response.json()["error_code"] == "file_100_2"
+        assert Bank.objects.count() == 0
+        assert list((media / "banks").iterdir()) == []
