@@ -48,7 +48,8 @@ def grant(user, *codenames):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Throttling counts in the cache; each test starts with none of another's attempts."""
+    """Each test starts with an empty local cache. (The login throttle counts in the database
+    cache, whose rows go with each test's transaction.)"""
     from django.core.cache import cache
 
     cache.clear()

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "omnitron.api",
     "sales_channels",
     "payments",
 ]
@@ -177,8 +178,16 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 LOGO_MAX_BYTES = int(os.environ.get("LOGO_MAX_BYTES", 2 * 1024 * 1024))
 LOGO_DOWNLOAD_TIMEOUT = float(os.environ.get("LOGO_DOWNLOAD_TIMEOUT", "5"))
 LOGO_ALLOW_PRIVATE_NETWORKS = env_bool("LOGO_ALLOW_PRIVATE_NETWORKS", False)
-# Token logins per client address (DRF rate syntax: "10/minute", "100/hour").
+# Token logins per client address (DRF rate syntax: "10/minute", "100/hour"). The counts live in
+# the database (`manage.py createcachetable`), so every gunicorn worker and host shares them.
 LOGIN_THROTTLE_RATE = os.environ.get("LOGIN_THROTTLE_RATE", "10/minute")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "omnitron_throttle_cache",
+    },
+}
 
 # Security headers and cookies. Behind a TLS proxy set SECURE_PROXY_SSL_HEADER=1.
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)

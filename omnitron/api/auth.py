@@ -4,13 +4,14 @@ password answers `{"key": "<token>"}`; clients then send `Authorization: Token <
 `POST /api/v1/auth/logout/` deletes the caller's token.
 
 Logins are throttled per client address (`LOGIN_THROTTLE_RATE`, default 10 a minute; behind a
-proxy DRF's `NUM_PROXIES` decides which address counts) and failures are logged without what
-was typed.
+proxy DRF's `NUM_PROXIES` decides which address counts), counted in the database cache that all
+workers share, and failures are logged without what was typed.
 """
 
 import logging
 
 from django.conf import settings
+from django.core.cache import caches
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -31,6 +32,7 @@ class LoginRateThrottle(AnonRateThrottle):
     """Login attempts per client address, at the rate `settings.LOGIN_THROTTLE_RATE`."""
 
     scope = "login"
+    cache = caches["throttle"]
 
     def get_rate(self):
         return settings.LOGIN_THROTTLE_RATE

@@ -4,7 +4,9 @@ throttle, refusals worded for the client even when a write races another."""
 import logging
 
 import pytest
-from django.db import IntegrityError
+from django.core.cache.backends.db import DatabaseCache
+from django.core.management import call_command
+from django.db import IntegrityError, connection
 
 from payments.models import Pos
 from payments.tests.factories import CardFactory, ChannelFactory, PosFactory
@@ -95,6 +97,14 @@ class TestLoginThrottle:
         assert [response.status_code for response in attempts] == [400] * 10 + [429]
         assert attempts[-1].json()["detail"].startswith("Request was throttled.")
 
+    def test_the_attempts_are_counted_where_every_worker_sees_them(self, anonymous, admin_user):
+        for _ in range(3):
+            anonymous.post("/api/v1/auth/login/", {"username": "root", "password": "wrong"})
+
+        # Another gunicorn worker has its own cache objects, over the same database table.
+        other_worker = DatabaseCache("omnitron_throttle_cache", {})
+        assert len(other_worker.get("throttle_login_127.0.0.1")) == 3
+
     def test_a_failed_login_is_logged_without_what_was_typed(self, anonymous, caplog):
         with caplog.at_level(logging.WARNING, logger="omnitron.api.auth"):
             anonymous.post("/api/v1/auth/login/", {"username": "root", "password": "s3cr3t-pw"})
@@ -127,3 +137,13 @@ class TestRacingDelete:
             "error_code": "pos_100_1",
         }
         assert Pos.objects.filter(pk=pos.pk).exists()
+
+
+class TestThrottleTable:
+    def test_migrate_creates_the_login_throttle_table(self, db):
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE omnitron_throttle_cache")
+
+        call_command("migrate", verbosity=0)
+
+        assert "omnitron_throttle_cache" in connection.introspection.table_names()
