@@ -7,7 +7,10 @@ body of any size. Uploaded files are streamed to disk by Django, so a multipart 
 large as the largest accepted upload (`UPLOAD_MAX_BYTES`) plus the ordinary form-data allowance;
 the upload endpoints still refuse a file over `UPLOAD_MAX_BYTES` with their own error.
 
-A body announced larger than its limit is answered `413 {"detail": "..."}` unread.
+A body announced larger than its limit is answered `413 {"detail": "..."}` unread. A body sent
+in chunks, without a Content-Length, is answered `411`: Django reads only as many bytes as
+Content-Length announces, so it would take such a body for an empty one and answer that every
+field is missing.
 """
 
 from django.conf import settings
@@ -24,6 +27,14 @@ class RequestBodyLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if _is_chunked(request):
+            return JsonResponse(
+                {
+                    "detail": "Chunked request bodies are not accepted: send the body with a "
+                    "Content-Length header."
+                },
+                status=411,
+            )
         length = _content_length(request)
         limit = body_limit(request.META.get("CONTENT_TYPE", ""))
         if length is not None and limit is not None and length > limit:
@@ -42,6 +53,11 @@ def body_limit(content_type):
     if content_type.lower().startswith(MULTIPART):
         return settings.UPLOAD_MAX_BYTES + form_limit
     return form_limit
+
+
+def _is_chunked(request):
+    encoding = request.META.get("HTTP_TRANSFER_ENCODING", "")
+    return "chunked" in encoding.lower() and not request.META.get("CONTENT_LENGTH")
 
 
 def _content_length(request):

@@ -234,6 +234,23 @@ class TestOversizedBodies:
             "detail": "The request body is larger than the 2097152 bytes accepted."
         }
 
+    def test_a_chunked_body_without_a_length_is_a_411(self, api):
+        response = api.generic(
+            "POST",
+            "/api/v1/channels/",
+            b'{"name": "Web"}',
+            content_type="application/json",
+            HTTP_TRANSFER_ENCODING="chunked",
+            CONTENT_LENGTH="",
+        )
+
+        assert response.status_code == 411
+        assert response.json() == {
+            "detail": "Chunked request bodies are not accepted: send the body with a "
+            "Content-Length header."
+        }
+        assert Channel.objects.count() == 0
+
     def test_a_multipart_upload_over_the_upload_limit_is_a_413(self, api, settings, bodies):
         settings.UPLOAD_MAX_BYTES = 2000
         settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
