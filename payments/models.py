@@ -73,7 +73,9 @@ class Bank(TimeStampedModel):
 
     name = models.CharField(max_length=128)
     slug = models.SlugField(max_length=128, allow_unicode=True)
-    logo = models.ImageField(upload_to="banks/", null=True, blank=True)
+    logo = models.ImageField(
+        upload_to="banks/", null=True, blank=True, validators=[validators.validate_logo_size]
+    )
     eft_code = models.CharField(
         "EFT code",
         max_length=4,
@@ -101,7 +103,9 @@ class CardType(TimeStampedModel):
 
     name = models.CharField(max_length=64)
     slug = models.SlugField(max_length=64, allow_unicode=True)
-    logo = models.ImageField(upload_to="card_types/", null=True, blank=True)
+    logo = models.ImageField(
+        upload_to="card_types/", null=True, blank=True, validators=[validators.validate_logo_size]
+    )
     channel = models.ForeignKey(
         "sales_channels.Channel", on_delete=models.PROTECT, related_name="card_types"
     )

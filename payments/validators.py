@@ -1,11 +1,12 @@
 """
-Validators for the values payment data is made of: BINs, EFT codes, currencies and IBANs.
+Validators for the values payment data is made of: BINs, EFT codes, currencies, IBANs and logos.
 
 Digits are ASCII digits: `[0-9]`, never `\\d`, which in Python also matches Arabic-Indic and
 full-width digits that no payment network uses.
 """
 
 import pycountry
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from schwifty import IBAN
@@ -51,3 +52,14 @@ def validate_iban(value):
         raise ValidationError(
             "Enter a valid IBAN: %(reason)s", code="invalid_iban", params={"reason": exc}
         ) from None
+
+
+def validate_logo_size(logo):
+    """An uploaded logo (API or admin) may be no larger than `LOGO_MAX_BYTES`, the limit of the
+    logos downloaded from a URL."""
+    if logo and logo.size > settings.LOGO_MAX_BYTES:
+        raise ValidationError(
+            "The logo is larger than the %(limit)s bytes accepted.",
+            code="logo_too_large",
+            params={"limit": settings.LOGO_MAX_BYTES},
+        )

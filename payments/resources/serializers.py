@@ -7,7 +7,6 @@ rows live in `payments.services`.
 import re
 from decimal import Decimal
 
-from django.conf import settings
 from rest_framework import serializers
 
 from omnitron.api.serializers import JSONObjectField, ModelSerializer
@@ -82,24 +81,13 @@ class PosSerializer(ModelSerializer):
         return data
 
 
-class LogoSizeMixin:
-    """An uploaded logo may be no larger than `LOGO_MAX_BYTES`, the limit of downloaded ones."""
-
-    def validate_logo(self, logo):
-        if logo is not None and logo.size > settings.LOGO_MAX_BYTES:
-            raise serializers.ValidationError(
-                f"The logo is larger than the {settings.LOGO_MAX_BYTES} bytes accepted."
-            )
-        return logo
-
-
-class BankSerializer(LogoSizeMixin, ModelSerializer):
+class BankSerializer(ModelSerializer):
     class Meta:
         model = models.Bank
         fields = ["pk", "name", "slug", "logo", "eft_code", "channel", *TIMESTAMPS]
 
 
-class CardTypeSerializer(LogoSizeMixin, ModelSerializer):
+class CardTypeSerializer(ModelSerializer):
     class Meta:
         model = models.CardType
         fields = ["pk", "name", "slug", "logo", "channel", *TIMESTAMPS]

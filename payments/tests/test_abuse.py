@@ -282,6 +282,27 @@ class TestOversizedBodies:
         assert response.json() == {"logo": ["The logo is larger than the 1000 bytes accepted."]}
         assert counts() == before
 
+    def test_the_admin_refuses_a_logo_over_the_logo_limit_too(
+        self, admin_client, settings, plain_static_files
+    ):
+        settings.LOGO_MAX_BYTES = 1000
+        channel = factories.ChannelFactory()
+        logo = io.BytesIO()
+        Image.effect_noise((64, 64), 100).convert("RGB").save(logo, "PNG")
+        logo.name = "logo.png"
+        logo.seek(0)
+
+        response = admin_client.post(
+            "/admin/payments/cardtype/add/",
+            {"name": "Visa", "slug": "visa", "channel": channel.pk, "logo": logo},
+        )
+
+        assert response.status_code == 200  # the form again, with its errors
+        assert response.context["adminform"].form.errors == {
+            "logo": ["The logo is larger than the 1000 bytes accepted."]
+        }
+        assert models.CardType.objects.count() == 0
+
     def test_a_logo_that_is_not_an_image_is_a_400(self, api, bodies):
         upload = io.BytesIO(b"%PDF-1.4 not an image")
         upload.name = "logo.png"
