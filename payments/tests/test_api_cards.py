@@ -1,7 +1,10 @@
 """`/api/v1/cards/`: card programmes, both reference unique sets at once, the cross-channel
 check (`card_100_1`), channel immutability (`card_100_2`) and every filter."""
 
+from unittest import mock
+
 import pytest
+from rest_framework.validators import UniqueTogetherValidator
 
 from payments import models
 from payments.tests.factories import (
@@ -125,6 +128,32 @@ class TestCreate:
 
         assert response.status_code == 400
         assert response.json() == {"non_field_errors": [SLUG_SET, TYPE_SET]}
+
+    def test_a_card_stored_between_the_two_set_checks_breaks_both(self, api, channel, parts):
+        # A concurrent request's card, committed after the first set's query and before the
+        # second's: the answer must still name both sets, as for a card stored before.
+        check_set = UniqueTogetherValidator.__call__
+        calls = []
+
+        def store_after_first_check(validator, attrs, serializer):
+            check_set(validator, attrs, serializer)
+            calls.append(validator)
+            if len(calls) == 1:
+                CardFactory(
+                    slug="bonus",
+                    channel=channel,
+                    bank=parts["bank"],
+                    card_type=parts["card_type"],
+                    card_payment_type="credit",
+                    pos=parts["pos"],
+                )
+
+        with mock.patch.object(UniqueTogetherValidator, "__call__", store_after_first_check):
+            response = api.post("/api/v1/cards/", card_body(channel, parts))
+
+        assert response.status_code == 400
+        assert response.json() == {"non_field_errors": [SLUG_SET, TYPE_SET]}
+        assert models.Card.objects.filter(slug="bonus").count() == 1
 
     def test_the_slug_set_alone(self, api, channel, parts, bonus):
         response = api.post("/api/v1/cards/", card_body(channel, parts, card_payment_type="debit"))
