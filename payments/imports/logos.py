@@ -44,6 +44,7 @@ MAX_REDIRECTS = 3
 READ_BYTES = 64 * 1024
 IMAGE_EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
 MAX_PIXELS = 16_000_000  # a 4000 x 4000 logo is already absurd
+INVALID_URL = "the URL is not a valid http or https address."
 
 
 class LogoError(Exception):
@@ -56,9 +57,16 @@ class BlockedAddressError(LogoError):
 
 def download_logo(url, name):
     """The image at `url` as a `ContentFile` named `<name>.<extension>`, or a `LogoError`."""
-    scheme = urlsplit(url).scheme.lower()
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a port out of range raises ValueError when read
+    except ValueError:
+        raise LogoError(INVALID_URL) from None
+    scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
         raise LogoError(f"only http and https URLs are accepted, not {scheme or 'a bare path'}.")
+    if not parts.hostname:
+        raise LogoError(INVALID_URL)
     timeout = settings.LOGO_DOWNLOAD_TIMEOUT
     try:
         with _session() as session, session.get(url, stream=True, timeout=timeout) as response:
@@ -71,6 +79,10 @@ def download_logo(url, name):
         raise LogoError(f"more than {MAX_REDIRECTS} redirects.") from None
     except requests.exceptions.InvalidSchema:
         raise LogoError("a redirect led to a URL that is not http or https.") from None
+    except (requests.exceptions.InvalidURL, UnicodeError):
+        # UnicodeError: the IDNA encoding of the host name, on its way to the resolver, refuses
+        # a label longer than 63 characters.
+        raise LogoError(INVALID_URL) from None
     except requests.RequestException as exc:
         raise LogoError(f"the download failed ({type(exc).__name__}).") from None
     return ContentFile(data, name=f"{name}.{_image_extension(data)}")

@@ -86,8 +86,10 @@ class TestRows:
     ):
         content = (shared_data / "research/data/tr_banks_eft_swift.csv").read_bytes()
 
-        answer = upload(api, channel, content).json()
+        response = upload(api, channel, content)
 
+        assert response.status_code == 200
+        answer = response.json()
         assert len(answer) == 47
         assert set(answer.values()) == {"created"}
         assert Bank.objects.filter(channel=channel).count() == 47
@@ -229,6 +231,22 @@ class TestLogos:
             "Ziraat": "created",
         }
         assert banks(channel) == [("Ziraat", "ziraat", "")]
+
+    def test_a_malformed_logo_url_refuses_its_row_only(self, api, channel, logo_server):
+        content = (
+            f"name,logo\nAkbank,http://[abc/logo.png\nGaranti,http://{'a' * 64}.example.com/x.png\n"
+            f"Ziraat,{logo_server}/logo.png\n"
+        ).encode()
+
+        response = upload(api, channel, content)
+
+        assert response.status_code == 200
+        assert response.json() == {
+            "Akbank": "logo: the URL is not a valid http or https address.",
+            "Garanti": "logo: the URL is not a valid http or https address.",
+            "Ziraat": "created",
+        }
+        assert [slug for _name, slug, _eft in banks(channel)] == ["ziraat"]
 
     def test_a_logo_on_a_private_address_is_refused_unless_the_setting_allows_it(
         self, api, channel, logo_server, settings

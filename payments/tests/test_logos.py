@@ -51,6 +51,19 @@ class TestDownload:
     def test_schemes_other_than_http_and_https_are_refused(self, server, url):
         assert refusal(url).startswith("only http and https URLs are accepted, not ")
 
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "http://[abc/logo.png",  # an unclosed IPv6 bracket: urlsplit raises ValueError
+            f"http://{'a' * 64}.example.com/logo.png",  # a DNS label over 63 characters
+            "http://exa mple.com/logo.png",
+            "http://example.com:99999/logo.png",
+            "http:///logo.png",
+        ],
+    )
+    def test_a_malformed_url_is_refused_as_not_valid(self, server, url):
+        assert refusal(url) == "the URL is not a valid http or https address."
+
     def test_a_redirect_to_another_scheme_is_refused(self, server):
         message = refusal(f"{server}/redirect?to=file:///etc/passwd")
 
