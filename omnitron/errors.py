@@ -43,3 +43,13 @@ class InvalidConfigError(ServiceError):
 
 class FileError(ServiceError):
     """An uploaded file refused as a whole: missing, not CSV text, or too large."""
+
+
+class FileTooLargeError(FileError):
+    """An upload larger than the limit of `max_bytes` (`file_100_3`); the message gives it."""
+
+    def __init__(self, max_bytes):
+        limit = f"{max_bytes:,} bytes"
+        if max_bytes >= 1024 * 1024:
+            limit += f" ({max_bytes / (1024 * 1024):g} MB)"
+        super().__init__(f"The file is larger than the upload limit of {limit}.", "file_100_3")

@@ -28,10 +28,7 @@ logger = logging.getLogger(__name__)
 def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
         logger.warning("Refused %s: %s", _describe(context), exc.code)
-        return Response(
-            {"non_field_errors": exc.message, "error_code": exc.code},
-            status=status.HTTP_406_NOT_ACCEPTABLE,
-        )
+        return Response(service_error_body(exc), status=status.HTTP_406_NOT_ACCEPTABLE)
 
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(as_serializer_error(exc))
@@ -55,6 +52,11 @@ def exception_handler(exc, context):
         )
 
     return drf_exception_handler(exc, context)
+
+
+def service_error_body(exc):
+    """The reference's body of a service refusal: the message is a string, not a list."""
+    return {"non_field_errors": exc.message, "error_code": exc.code}
 
 
 def as_serializer_error(exc):

@@ -7,7 +7,9 @@ body of any size. Uploaded files are streamed to disk by Django, so a multipart 
 large as the largest accepted upload (`UPLOAD_MAX_BYTES`) plus the ordinary form-data allowance;
 the upload endpoints still refuse a file over `UPLOAD_MAX_BYTES` with their own error.
 
-A body announced larger than its limit is answered `413 {"detail": "..."}` unread. A body sent
+A body announced larger than its limit is answered unread: a multipart body to the API as the
+upload endpoints refuse a file over the limit, `406 file_100_3` (it is large for its file), any
+other body `413 {"detail": "..."}`. A body sent
 in chunks, without a Content-Length, is answered `411`: Django reads only as many bytes as
 Content-Length announces, so it would take such a body for an empty one and answer that every
 field is missing.
@@ -17,7 +19,9 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.middleware import common as django_common
 
+from omnitron.api.exceptions import service_error_body
 from omnitron.api.handlers import API_PREFIX
+from omnitron.errors import FileTooLargeError
 
 MULTIPART = "multipart/form-data"
 
@@ -36,13 +40,18 @@ class RequestBodyLimitMiddleware:
                 status=411,
             )
         length = _content_length(request)
-        limit = body_limit(request.META.get("CONTENT_TYPE", ""))
-        if length is not None and limit is not None and length > limit:
+        content_type = request.META.get("CONTENT_TYPE", "")
+        limit = body_limit(content_type)
+        if length is None or limit is None or length <= limit:
+            return self.get_response(request)
+        if _is_multipart(content_type) and request.path_info.startswith(API_PREFIX):
             return JsonResponse(
-                {"detail": f"The request body is larger than the {limit} bytes accepted."},
-                status=413,
+                service_error_body(FileTooLargeError(settings.UPLOAD_MAX_BYTES)), status=406
             )
-        return self.get_response(request)
+        return JsonResponse(
+            {"detail": f"The request body is larger than the {limit} bytes accepted."},
+            status=413,
+        )
 
 
 def body_limit(content_type):
@@ -50,9 +59,13 @@ def body_limit(content_type):
     form_limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     if form_limit is None:
         return None
-    if content_type.lower().startswith(MULTIPART):
+    if _is_multipart(content_type):
         return settings.UPLOAD_MAX_BYTES + form_limit
     return form_limit
+
+
+def _is_multipart(content_type):
+    return content_type.lower().startswith(MULTIPART)
 
 
 def _is_chunked(request):

@@ -15,7 +15,7 @@ import re
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from omnitron.errors import FileError
+from omnitron.errors import FileError, FileTooLargeError
 
 CHUNK_BYTES = 64 * 1024
 DELIMITERS = (";", ",")  # the first wins a tie; see the package docstring
@@ -77,7 +77,7 @@ class CsvFile:
         while chunk := self.binary.read(CHUNK_BYTES):
             offset, size = size, size + len(chunk)
             if max_bytes is not None and size > max_bytes:
-                raise too_large(max_bytes)
+                raise FileTooLargeError(max_bytes)
             control = CONTROL_BYTES.search(chunk)
             if control:
                 raise FileError(
@@ -159,7 +159,7 @@ def refuse_oversized_request(request):
     spool all of it to disk first, and only then could the file's size be checked."""
     declared = request.META.get("CONTENT_LENGTH") or ""
     if declared.isdigit() and int(declared) > settings.UPLOAD_MAX_BYTES + MULTIPART_ENVELOPE:
-        raise too_large(settings.UPLOAD_MAX_BYTES)
+        raise FileTooLargeError(settings.UPLOAD_MAX_BYTES)
 
 
 def open_upload(upload, *, max_bytes=None):
@@ -172,15 +172,8 @@ def open_upload(upload, *, max_bytes=None):
         raise FileError(FILE_NOT_FOUND, "file_100_1")
     max_bytes = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
     if upload.size is not None and upload.size > max_bytes:
-        raise too_large(max_bytes)
+        raise FileTooLargeError(max_bytes)
     return CsvFile(upload.file, max_bytes=max_bytes)
-
-
-def too_large(max_bytes):
-    limit = f"{max_bytes:,} bytes"
-    if max_bytes >= 1024 * 1024:
-        limit += f" ({max_bytes / (1024 * 1024):g} MB)"
-    return FileError(f"The file is larger than the upload limit of {limit}.", "file_100_3")
 
 
 def bank_records(csv_file):

@@ -251,7 +251,7 @@ class TestOversizedBodies:
         }
         assert Channel.objects.count() == 0
 
-    def test_a_multipart_upload_over_the_upload_limit_is_a_413(self, api, settings, bodies):
+    def test_a_multipart_body_over_the_upload_limit_is_file_100_3(self, api, settings, bodies):
         settings.UPLOAD_MAX_BYTES = 2000
         settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
         before = counts()
@@ -262,11 +262,25 @@ class TestOversizedBodies:
             "/api/v1/banks/", {**bodies["banks"], "logo": upload}, format="multipart"
         )
 
+        assert response.status_code == 406
+        assert response.json() == {
+            "non_field_errors": "The file is larger than the upload limit of 2,000 bytes.",
+            "error_code": "file_100_3",
+        }
+        assert counts() == before
+
+    def test_a_multipart_body_over_the_limit_outside_the_api_is_a_413(self, client, settings):
+        settings.UPLOAD_MAX_BYTES = 2000
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+        upload = io.BytesIO(b"x" * 5000)
+        upload.name = "logo.png"
+
+        response = client.post("/admin/payments/bank/add/", {"name": "Akbank", "logo": upload})
+
         assert response.status_code == 413
         assert response.json() == {
             "detail": "The request body is larger than the 3000 bytes accepted."
         }
-        assert counts() == before
 
     def test_a_logo_over_the_logo_limit_is_a_400(self, api, settings, bodies):
         settings.LOGO_MAX_BYTES = 1000

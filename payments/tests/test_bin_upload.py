@@ -330,6 +330,19 @@ class TestWholeFileRefusals:
             "error_code": "file_100_3",
         }
 
+    @override_settings(UPLOAD_MAX_BYTES=2000, DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
+    def test_a_file_over_what_any_request_may_carry_is_file_100_3_too(self, api, card):
+        # 50 KB is over the 3,000 bytes any multipart request may bring (the upload limit and
+        # the form allowance): refused before the view, with the upload endpoint's answer.
+        response = upload(api, card, b"405040\n" * 7_000)
+
+        assert response.status_code == 406
+        assert response.json() == {
+            "non_field_errors": "The file is larger than the upload limit of 2,000 bytes.",
+            "error_code": "file_100_3",
+        }
+        assert stored(card) == []
+
     @override_settings(UPLOAD_MAX_BYTES=21)
     def test_a_file_of_exactly_the_size_limit_is_accepted(self, api, card):
         response = upload(api, card, b"405040\n405041\n405042\n")

@@ -4,9 +4,9 @@ import io
 
 import pytest
 
-from omnitron.errors import FileError
+from omnitron.errors import FileError, FileTooLargeError
 from payments.imports import CsvFile, UploadReport, bank_records, bin_number_values
-from payments.imports.csv_files import column_name, too_large
+from payments.imports.csv_files import column_name
 
 
 def read(content, **kwargs):
@@ -72,7 +72,7 @@ class TestCsvFile:
         )
 
     def test_a_limit_in_megabytes_is_also_given_in_megabytes(self):
-        assert too_large(10 * 1024 * 1024).message == (
+        assert FileTooLargeError(10 * 1024 * 1024).message == (
             "The file is larger than the upload limit of 10,485,760 bytes (10 MB)."
         )
 
