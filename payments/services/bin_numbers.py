@@ -47,7 +47,7 @@ class BinNumberService(ModelService):
     def explain_integrity_error(self, instance):
         self.check(instance)
 
-    def bulk_create(self, card, rows, report, *, atomic=True):
+    def bulk_create(self, card, rows, report, *, atomic=True, remember_lines=True):
         """Add to `card` the BINs of `rows` (`(line, value)` pairs) and tell `report` each row's
         outcome (`report.add(line, bin_number, status)`, in file order); return `report`.
 
@@ -56,12 +56,18 @@ class BinNumberService(ModelService):
         With `atomic` the whole import is one transaction, so an import that fails half-way
         leaves nothing; without it each batch commits on its own (the management command, whose
         files may be too large for one transaction, and which can simply be run again).
+
+        With `remember_lines` every BIN's first line is kept for the whole file, to be named in
+        a repeat's message; that costs memory per distinct BIN, as an upload's answer costs per
+        row anyway. Without it only the batch's own lines are kept, so memory stays flat
+        whatever the file's length: a BIN repeated in a later batch is then found on the card
+        by that batch's query and refused as already on this card.
         """
-        seen = {}  # BIN -> the line it was first met on
+        whole_file = {}  # BIN -> the line it was first met on
         seconds = import_in_batches(
             rows,
             BATCH_SIZE,
-            lambda batch: self._create_batch(card, batch, seen),
+            lambda batch: self._create_batch(card, batch, whole_file if remember_lines else {}),
             report,
             atomic=atomic,
         )

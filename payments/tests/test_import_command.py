@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from payments.models import BinNumber
+from payments.services import bin_numbers
 from payments.tests.factories import BinNumberFactory, CardFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,28 @@ def test_refused_rows_are_printed_and_the_good_ones_imported(tmp_path, admin_use
     )
     created = BinNumber.history.get(bin_number="405040")
     assert (created.history_user, created.history_change_reason) == (admin_user, "CSV upload")
+
+
+def test_a_bin_repeated_in_a_later_batch_is_refused_as_already_on_the_card(tmp_path, monkeypatch):
+    # Batches of 2 rows: the command keeps no BIN beyond its batch, the database check finds it.
+    monkeypatch.setattr(bin_numbers, "BATCH_SIZE", 2)
+    card = CardFactory()
+    path = tmp_path / "bins.csv"
+    # Lines 1-2, 3-4 and 5 are the batches.
+    path.write_bytes(b"405040\n405041\n405042\n405042\n405040\n")
+
+    out, _err = run("--card", card.pk, path)
+
+    assert out == (
+        "line 4: 405042: Duplicate: the same BIN is on line 3 of this file.\n"
+        "line 5: 405040: BIN 405040 is already on this card.\n"
+        f"{path}: 5 rows: 3 created, 2 refused.\n"
+    )
+    assert sorted(BinNumber.objects.filter(card=card).values_list("bin_number", flat=True)) == [
+        "405040",
+        "405041",
+        "405042",
+    ]
 
 
 def test_a_file_that_is_not_csv_text_is_refused(tmp_path):

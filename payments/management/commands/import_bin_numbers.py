@@ -2,7 +2,9 @@
 
 For files too large to upload: no size limit, a progress bar, and each batch committed as it
 is written, so an import that stops half-way can simply be run again (the BINs it wrote are
-then reported as already on the card). The file is read by the same rules as an upload (see
+then reported as already on the card). Memory stays flat however long the file: a BIN that
+repeats one from an earlier batch of 2,000 rows is reported as already on the card rather
+than by the line it repeats. The file is read by the same rules as an upload (see
 `payments.imports`) and written by the same service.
 """
 
@@ -38,7 +40,9 @@ class Command(BaseCommand):
                 ) as progress:
                     report = _PrintedTally(self.stdout, progress)
                     rows = _counted(imports.bin_number_values(csv_file), progress)
-                    BinNumberService(user=user).bulk_create(card, rows, report, atomic=False)
+                    BinNumberService(user=user).bulk_create(
+                        card, rows, report, atomic=False, remember_lines=False
+                    )
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
         except FileError as exc:
