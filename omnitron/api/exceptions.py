@@ -7,13 +7,17 @@ The one exception handler of the API.
 - A database `IntegrityError` or `ProtectedError` that a service did not turn into one of the
   above still reaches the client as a 4xx with a JSON body, never as a 500; it is logged,
   because it means a rule is missing from a service.
+- SQLite's "database is locked" (SQLITE_BUSY: a write waited longer than the busy timeout for
+  another one to finish) is `503 {"detail": "..."}` with a `Retry-After` header: nothing is
+  wrong with the request, the database is busy. Any other database error stays a 500.
 - Everything else is DRF's default.
 """
 
 import logging
+import sqlite3
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -23,6 +27,11 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from omnitron.errors import ServiceError
 
 logger = logging.getLogger(__name__)
+
+# Seconds a client is asked to wait after a 503: a write that outwaited the busy timeout is
+# queued behind a long one, such as a large upload.
+BUSY_RETRY_AFTER = 10
+DATABASE_BUSY = "The database is busy with another write; try again in a few seconds."
 
 
 def exception_handler(exc, context):
@@ -51,7 +60,22 @@ def exception_handler(exc, context):
             status=status.HTTP_400_BAD_REQUEST,
         )
 
+    if isinstance(exc, OperationalError) and is_sqlite_busy(exc):
+        logger.warning("Database busy on %s: answered 503", _describe(context))
+        return Response(
+            {"detail": DATABASE_BUSY},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(BUSY_RETRY_AFTER)},
+        )
+
     return drf_exception_handler(exc, context)
+
+
+def is_sqlite_busy(exc):
+    """Whether the database error `exc` is SQLite's SQLITE_BUSY, in any of its extended forms
+    (the primary code is the low byte), which Django raises as "database is locked"."""
+    code = getattr(exc.__cause__, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
 
 
 def service_error_body(exc):

@@ -11,7 +11,9 @@ so they are added here once, after the document is generated, for every operatio
 - 404 for an unknown object or a page past the end;
 - 406 for a refusal by the service layer (`non_field_errors` as a string plus `error_code`),
   or for an `Accept` header no renderer satisfies;
-- 413 and 415 where the operation takes a body.
+- 413 and 415 where the operation takes a body;
+- 503 with `Retry-After` where the operation writes: on SQLite, a write that waited in vain
+  for another one to finish.
 
 An optional query parameter sent empty (`?channel=`) is the same as one left out, as in an HTML
 filter form (django-filter's rule); the document says so with `allowEmptyValue`.
@@ -27,6 +29,7 @@ with generated data, then know every answer the service gives.
 DETAIL = "ErrorDetail"
 VALIDATION = "ValidationErrors"
 REFUSAL = "ServiceRefusal"
+WRITES = {"post", "put", "patch", "delete"}
 
 COMPONENTS = {
     DETAIL: {
@@ -64,14 +67,14 @@ def add_error_responses(result, generator, request, public):
     _drop_unicode_word_patterns(result)
 
     for operations in result.get("paths", {}).values():
-        for operation in operations.values():
+        for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "query" and not parameter.get("required"):
                     parameter.setdefault("allowEmptyValue", True)
             responses = operation["responses"]
-            for status, response in _errors_of(operation).items():
+            for status, response in _errors_of(method, operation).items():
                 responses.setdefault(status, response)
     return result
 
@@ -87,7 +90,7 @@ def _drop_unicode_word_patterns(node):
             _drop_unicode_word_patterns(value)
 
 
-def _errors_of(operation):
+def _errors_of(method, operation):
     errors = {
         "400": _answer("Invalid input.", VALIDATION),
         "404": _answer("No such object, or a page past the end.", DETAIL),
@@ -112,6 +115,14 @@ def _errors_of(operation):
     if "requestBody" in operation:
         errors["413"] = _answer("The body is larger than the service accepts.", DETAIL)
         errors["415"] = _answer("The body's Content-Type is not accepted.", DETAIL)
+    if method in WRITES:
+        errors["503"] = _answer("The database is busy with another write; retry later.", DETAIL)
+        errors["503"]["headers"] = {
+            "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {"type": "integer"},
+            }
+        }
     return errors
 
 

@@ -1,14 +1,17 @@
 """What every resource inherits from the API base: literal input, the API root, the login
-throttle, refusals worded for the client even when a write races another."""
+throttle, refusals worded for the client even when a write races another, and a 503 when
+SQLite is too busy to take a write."""
 
 import logging
+import sqlite3
 
 import pytest
 from django.core.cache.backends.db import DatabaseCache
 from django.core.management import call_command
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, OperationalError, connection
 
 from payments.models import Pos
+from payments.services import BankService
 from payments.tests.factories import CardFactory, ChannelFactory, PosFactory
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +150,63 @@ class TestThrottleTable:
         call_command("migrate", verbosity=0)
 
         assert "omnitron_throttle_cache" in connection.introspection.table_names()
+
+
+def as_django_raises(error):
+    """A sqlite3 error as Django's database layer raises it: Django's class of the same name,
+    caused by the driver's error."""
+    wrapped = OperationalError(*error.args)
+    wrapped.__cause__ = error
+    return wrapped
+
+
+def raising(error):
+    def raise_it(*args, **kwargs):
+        raise error
+
+    return raise_it
+
+
+@pytest.fixture
+def locked_database_error(tmp_path):
+    """The error SQLite gives a write that waited for another writer's lock in vain."""
+    holder = sqlite3.connect(tmp_path / "busy.sqlite3", isolation_level=None)
+    waiter = sqlite3.connect(tmp_path / "busy.sqlite3", isolation_level=None, timeout=0)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(sqlite3.OperationalError) as raised:
+            waiter.execute("BEGIN IMMEDIATE")
+    finally:
+        holder.close()
+        waiter.close()
+    return as_django_raises(raised.value)
+
+
+class TestDatabaseBusy:
+    def test_a_write_that_waited_in_vain_for_the_lock_is_a_503_with_retry_after(
+        self, api, monkeypatch, locked_database_error
+    ):
+        monkeypatch.setattr(BankService, "create", raising(locked_database_error))
+        channel = ChannelFactory()
+
+        response = api.post(
+            "/api/v1/banks/", {"name": "Akbank", "slug": "akbank", "channel": channel.pk}
+        )
+
+        assert str(locked_database_error) == "database is locked"
+        assert response.status_code == 503
+        assert response.json() == {
+            "detail": "The database is busy with another write; try again in a few seconds."
+        }
+        assert response["Retry-After"] == "10"
+
+    def test_another_database_error_is_not_answered_as_busy(self, api, monkeypatch):
+        missing_table = sqlite3.connect(":memory:")
+        with pytest.raises(sqlite3.OperationalError) as raised:
+            missing_table.execute("SELECT * FROM nowhere")
+        error = as_django_raises(raised.value)
+        monkeypatch.setattr(BankService, "create", raising(error))
+        channel = ChannelFactory()
+
+        with pytest.raises(OperationalError, match="no such table: nowhere"):
+            api.post("/api/v1/banks/", {"name": "Akbank", "slug": "akbank", "channel": channel.pk})

@@ -50,6 +50,14 @@ def test_the_document_describes_the_list_parameters(anonymous):
     assert {"page", "limit", "sort", "id", "id__in", "card", "bin_number_length"} <= names
 
 
+def test_writes_document_the_busy_database_answer_and_reads_do_not(anonymous):
+    document = json.loads(anonymous.get("/api/schema/", {"format": "json"}).content)
+    banks = document["paths"]["/api/v1/banks/"]
+
+    assert set(banks["post"]["responses"]["503"]["headers"]) == {"Retry-After"}
+    assert "503" not in banks["get"]["responses"]
+
+
 def test_the_interactive_page_is_served(anonymous, settings):
     # Production serves collected, hashed static files (`make run` collects them); tests don't
     # collect, so they resolve static files from the apps.
