@@ -7,17 +7,20 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 POSTGRES_ONLY = "postgres"
+SQLITE_ONLY = "sqlite"
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` need PostgreSQL's concurrency; on SQLite they are deselected (not
-    skipped) and CI's second run, on PostgreSQL, runs them."""
+    """Tests marked `postgres` need PostgreSQL's concurrency, tests marked `sqlite` check how
+    the service runs SQLite: each kind is deselected (not skipped) on the other database and
+    runs in CI's run on its own (CI runs the suite once on each)."""
     from django.conf import settings
 
-    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
-        return
-    selected = [item for item in items if item.get_closest_marker(POSTGRES_ONLY) is None]
-    deselected = [item for item in items if item.get_closest_marker(POSTGRES_ONLY) is not None]
+    other = (
+        SQLITE_ONLY if "postgresql" in settings.DATABASES["default"]["ENGINE"] else POSTGRES_ONLY
+    )
+    selected = [item for item in items if item.get_closest_marker(other) is None]
+    deselected = [item for item in items if item.get_closest_marker(other) is not None]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected

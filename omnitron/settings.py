@@ -11,7 +11,8 @@ variables already set, unless `READ_DOT_ENV=0`; `make run` writes one on first u
 - `CONFIG_ENCRYPTION_KEYS`: comma-separated Fernet keys, newest first, that
   encrypt gateway secrets at rest. Required when `DEBUG` is off.
 - `DATABASE_URL`: e.g. `postgres://user:pass@host:5432/name`. Unset, the
-  service keeps its data in the embedded SQLite file `db.sqlite3`.
+  service keeps its data in the embedded SQLite file `db.sqlite3`, in WAL mode with
+  writers queued (`SQLITE_OPTIONS`).
 - `ALLOWED_HOSTS`: comma-separated host names (default `127.0.0.1,localhost`).
 - `SECURE_COOKIES`: send session and CSRF cookies over HTTPS only
   (default: on when `DEBUG` is off). `SECURE_PROXY_SSL_HEADER=1` trusts the
@@ -142,6 +143,22 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# SQLite, for several gunicorn workers at once (options given in the URL, such as
+# `?timeout=60`, win):
+# - WAL journal: readers read the last committed data while a write is under way, instead of
+#   waiting for it (a long upload locked the whole API); synchronous=NORMAL is WAL's usual
+#   pairing, durable across a crash of the service (a power cut may lose the last commits).
+# - IMMEDIATE transactions take the write lock when they begin, so a second writer waits for
+#   it, up to `timeout` seconds, instead of failing at once when it cannot upgrade the read
+#   lock of a transaction that has already read (what a deferred BEGIN does).
+# A write still waiting after `timeout` is answered 503 with Retry-After (omnitron.api.exceptions).
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

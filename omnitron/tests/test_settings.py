@@ -66,6 +66,27 @@ def test_database_url_selects_postgresql():
     assert result.stdout.strip() == "django.db.backends.postgresql payments"
 
 
+def test_sqlite_options_given_in_the_url_win_over_the_service_defaults():
+    result = settings_of(
+        "settings.DATABASES['default']['OPTIONS']",
+        DEBUG="1",
+        DATABASE_URL="sqlite:////tmp/payments.sqlite3?timeout=60",
+    )
+    assert result.stdout.strip() == (
+        "{'init_command': 'PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL', "
+        "'transaction_mode': 'IMMEDIATE', 'timeout': 60}"
+    )
+
+
+def test_postgresql_gets_none_of_the_sqlite_options():
+    result = settings_of(
+        "settings.DATABASES['default'].get('OPTIONS', {})",
+        DEBUG="1",
+        DATABASE_URL="postgres://u:p@db.example:5432/payments",
+    )
+    assert result.stdout.strip() == "{}"
+
+
 def test_production_defaults_without_debug():
     result = settings_of(
         "settings.DEBUG, settings.SESSION_COOKIE_SECURE, settings.ALLOWED_HOSTS",
