@@ -8,13 +8,17 @@ history (see `payments.services.bulk`).
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db.models import F
 
 from omnitron.errors import ConflictError
 from omnitron.services import ModelService
 from payments.imports.report import CREATED
 from payments.models import BinNumber, Card
-from payments.services.bulk import AnyOf, import_in_batches, insert_with_history, write_batch
+from payments.services.bulk import (
+    existing_keys,
+    import_in_batches,
+    insert_with_history,
+    write_batch,
+)
 from payments.validators import validate_bin_number
 
 logger = logging.getLogger(__name__)
@@ -127,18 +131,9 @@ class BinNumberService(ModelService):
         return taken
 
     def _taken(self, card, bin_numbers):
-        """`{bin_number: card_id}` of those of `bin_numbers` the card's channel has already.
-
-        Unordered: ordered by pk (the model's default), SQLite reads the channel's BINs in pk
-        order through the channel index instead of probing the (channel, BIN) unique index once
-        per BIN, and each batch of an upload then costs more than the one before.
-        """
-        return dict(
-            BinNumber.objects.filter(
-                AnyOf(F("bin_number"), bin_numbers), channel_id=card.channel_id
-            )
-            .order_by()
-            .values_list("bin_number", "card_id")
+        """`{bin_number: card_id}` of those of `bin_numbers` the card's channel has already."""
+        return existing_keys(
+            BinNumber, "bin_number", bin_numbers, {"channel": card.channel_id}, value_of="card"
         )
 
 

@@ -33,7 +33,6 @@ from itertools import islice
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Lookup
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, get_history_model_for_model
 
@@ -103,23 +102,57 @@ def is_conflict(exc):
     return getattr(exc.__cause__, "sqlstate", None) in RETRYABLE_STATES
 
 
-class AnyOf(Lookup):
-    """`AnyOf(F("field"), values)`: the field equals one of `values`, like `field__in`, but with
-    one parameter instead of one per value: `= ANY(%s)` with an array on PostgreSQL, which for
-    a batch of 2,000 BINs halves the query's time, `IN (SELECT value FROM json_each(%s))` on
-    SQLite. Elsewhere it is `IN (...)`."""
+def existing_keys(model, column, values, constants, *, value_of):
+    """`{key: value}` for the rows of `model` whose field `column` is one of `values` and whose
+    other fields equal `constants` (field name -> value): the row's `column` and its field
+    `value_of`. For BINs, `{bin_number: card_id}` of a channel's BINs among a batch.
 
-    lookup_name = "any_of"
-    prepare_rhs = False
+    `constants` and `column` must be a unique index's fields, in its order (the channel and
+    the BIN): on PostgreSQL and SQLite the query looks each value up in that index, one probe
+    per value. Asked for `column IN (...)` instead, both may read every row of the channel
+    through the index on its first column when the table has no statistics, as after a large
+    first import, whose rows no statistics can see before it commits: each batch then costs
+    more than the one before (on PostgreSQL, 53 of the 104 s of a 1,165,000-row upload).
+    """
+    meta = model._meta
+    quote = connection.ops.quote_name
+    fixed = [(meta.get_field(name), value) for name, value in constants.items()]
+    params = [
+        field.get_db_prep_value(getattr(value, "pk", value), connection) for field, value in fixed
+    ]
+    key, wanted = quote(meta.get_field(column).column), quote(meta.get_field(value_of).column)
+    table = quote(meta.db_table)
 
-    def as_sql(self, compiler, connection):
-        lhs, params = self.process_lhs(compiler, connection)
-        values = list(self.rhs)
+    def matching(alias):
+        equal = [f"{alias}.{quote(field.column)} = %s" for field, _ in fixed]
+        return " AND ".join([*equal, f"{alias}.{key} = source.value"])
+
+    with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", [*params, values]
-        if connection.vendor == "sqlite":
-            return f"{lhs} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(values)]
-        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*params, *values]
+            # OFFSET 0 keeps the subquery from being flattened into a join, which the planner
+            # could run by reading the channel whole, as above.
+            array_type = meta.get_field(column).db_type(connection)
+            cursor.execute(
+                f"SELECT source.value, found.{wanted} "
+                f"FROM unnest(%s::{array_type}[]) AS source(value) CROSS JOIN LATERAL ("
+                f"SELECT stored.{wanted} FROM {table} AS stored WHERE {matching('stored')} "
+                f"OFFSET 0) AS found",
+                [list(values), *params],
+            )
+        elif connection.vendor == "sqlite":
+            # SQLite's CROSS JOIN keeps its order: the values outside, the index probed inside.
+            cursor.execute(
+                f"SELECT source.value, found.{wanted} FROM json_each(%s) AS source "
+                f"CROSS JOIN {table} AS found ON {matching('found')}",
+                [json.dumps(list(values)), *params],
+            )
+        else:
+            return dict(
+                model.objects.filter(**{f"{column}__in": values}, **constants)
+                .order_by()
+                .values_list(column, value_of)
+            )
+        return dict(cursor.fetchall())
 
 
 def insert_with_history(model, column, values, constants, *, user):

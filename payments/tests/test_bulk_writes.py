@@ -7,7 +7,7 @@ from simple_history.utils import bulk_create_with_history
 from payments.imports import UploadReport
 from payments.models import BinNumber
 from payments.services import BinNumberService
-from payments.services.bulk import insert_with_history, write_batch
+from payments.services.bulk import existing_keys, insert_with_history, write_batch
 from payments.tests.factories import BinNumberFactory, CardFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +96,21 @@ def test_the_sql_insert_records_history_as_simple_history_does(admin_user):
     assert ours == theirs
     assert ours["history_type"] == "+"
     assert ours["history_user_id"] == admin_user.pk
+
+
+def test_existing_keys_gives_the_card_of_each_bin_the_channel_has_among_those_asked():
+    card = CardFactory()
+    other = CardFactory(channel=card.channel, slug="world", card_payment_type="debit")
+    BinNumberFactory(card=card, bin_number="405040")
+    BinNumberFactory(card=other, bin_number="40504012")
+    BinNumberFactory(card=CardFactory(), bin_number="554960")  # another channel's
+
+    found = existing_keys(
+        BinNumber,
+        "bin_number",
+        ["405040", "40504012", "554960", "000000"],
+        {"channel": card.channel},
+        value_of="card",
+    )
+
+    assert found == {"405040": card.pk, "40504012": other.pk}
