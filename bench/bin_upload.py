@@ -1,8 +1,9 @@
 """
-Benchmark: a 100,000-row BIN file uploaded through the real endpoint, on PostgreSQL.
+Benchmark: a 100,000-row BIN file uploaded through the real endpoint, on PostgreSQL or SQLite.
 
     make bench-upload                                   # a throwaway database, dropped after
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mydb .venv/bin/python bench/bin_upload.py
+    .venv/bin/python bench/bin_upload.py --sqlite       # a throwaway SQLite file instead
 
 It generates a BIN file shaped like the real Turkish list (UTF-8 with a BOM, CRLF, `;`, BIN
 first, an issuer name with a comma), uploads it with Django's test client in this process
@@ -19,7 +20,9 @@ server or network in between) and prints rows per second and memory:
 
 Without `DATABASE_URL` it creates the database `bench_bin_upload_<pid>` on
 postgres://postgres@127.0.0.1:5432 and drops it at the end; with it, the database is created
-when missing and kept. Target: 100,000 rows in under 10 s on a 2-core machine.
+when missing and kept. With `--sqlite` it runs on an SQLite file in a temporary folder, with
+the service's SQLite options (`make run`'s default database). Target: 100,000 rows in under
+10 s on PostgreSQL on a 2-core machine.
 """
 
 import argparse
@@ -43,8 +46,13 @@ NETWORKS = ["VISA", "MASTERCARD", "TROY"]
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--sqlite", action="store_true", help="on a throwaway SQLite file")
     arguments = parser.parse_args()
 
+    if arguments.sqlite:
+        with tempfile.TemporaryDirectory() as folder:
+            run(f"sqlite:///{folder}/bench.sqlite3", arguments.rows)
+        return
     database_url = os.environ.get("DATABASE_URL")
     throwaway = database_url is None
     if throwaway:
@@ -64,7 +72,7 @@ def run(database_url, rows):
 
     call_command("migrate", verbosity=0)
     print(
-        f"BIN upload benchmark: PostgreSQL {server_version(connection)}, database "
+        f"BIN upload benchmark: {database_version(connection)}, database "
         f"{connection.settings_dict['NAME']}, {os.cpu_count()} CPUs, Django test client in "
         f"process"
     )
@@ -233,10 +241,13 @@ def drop_database(database_url, name):
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
-def server_version(connection):
+def database_version(connection):
     with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT sqlite_version()")
+            return f"SQLite {cursor.fetchone()[0]}"
         cursor.execute("SHOW server_version")
-        return cursor.fetchone()[0].split()[0]
+        return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
 
 
 def max_rss_mb():
