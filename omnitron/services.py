@@ -12,7 +12,7 @@ serializer cannot see because they involve other rows or the database itself:
   set, never as a database error.
 
 Views call `create`, `update` and `delete`; subclasses override `check` and, where the model has
-its own ways, `create`/`update`/`delete` themselves.
+its own ways, `create`/`update`/`delete` themselves (or `remove`, the deletion proper).
 """
 
 import logging
@@ -70,19 +70,23 @@ class ModelService:
             ) from None
         logger.info("Deleted %s pk=%s", self.model._meta.model_name, pk)
 
-    @staticmethod
-    def _delete(instance):
+    def _delete(self, instance):
         """Delete, once more when a reference was added between Django's check for references
         and the DELETE: the database refuses the DELETE then, and the second try finds the new
         reference and refuses as protected."""
         try:
             with transaction.atomic():
-                instance.delete()
+                self.remove(instance)
         except ProtectedError:
             raise
         except IntegrityError:
             with transaction.atomic():
-                instance.delete()
+                self.remove(instance)
+
+    def remove(self, instance):
+        """Delete `instance` and what cascades from it, in the delete's transaction; a model
+        whose delete cascades to many rows deletes them its own way."""
+        instance.delete()
 
     def check(self, instance):
         """Rules involving other rows; raise a `ServiceError` to refuse. Runs in the write's

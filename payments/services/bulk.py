@@ -34,6 +34,7 @@ from itertools import islice
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, get_history_model_for_model
 
 logger = logging.getLogger(__name__)
@@ -201,6 +202,63 @@ def insert_with_history(model, column, values, constants, *, user):
             f"WHERE inserted.{plan.pk} IN (SELECT value FROM json_each(%s))",
             [*plan.history_params, json.dumps(ids)],
         )
+
+
+def delete_with_history(queryset, *, user):
+    """Delete the rows of `queryset` and record each one's deletion in its history under `user`
+    as simple_history does one by one (type `-`, the row's last values, no change reason);
+    return how many were deleted.
+
+    The rows are not loaded. On PostgreSQL one statement deletes them and records them (a
+    data-modifying WITH over the rows deleted); on SQLite two, the records from the rows and
+    then the delete, which the transaction's write lock keeps together. Elsewhere the
+    queryset's own delete does it, one row at a time. Django's collector is skipped, and with
+    it the signals of each row: nothing but history may refer to the rows or listen to their
+    deletion.
+    """
+    model = queryset.model
+    referrers = [relation.name for relation in model._meta.related_objects]
+    assert not referrers, (
+        f"{model.__name__} rows are referred to by {', '.join(referrers)}; delete them with "
+        f"queryset.delete(), whose collector follows those references."
+    )
+    history = None
+    if writes_history_in_sql():
+        history = _history_values(model, "deleted", timezone.now(), "-", None, user)
+    if history is None:
+        return queryset.delete()[0]
+
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    history_table = quote(get_history_model_for_model(model)._meta.db_table)
+    columns, values, params = history
+    chosen, chosen_params = queryset.order_by().values("pk").query.sql_with_params()
+    record = f"INSERT INTO {history_table} ({', '.join(columns)}) SELECT {', '.join(values)}"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH deleted AS (DELETE FROM {table} WHERE {pk} IN ({chosen}) RETURNING *) "
+                f"{record} FROM deleted",
+                [*chosen_params, *params],
+            )
+            return cursor.rowcount
+        cursor.execute(
+            f"{record} FROM {table} AS deleted WHERE deleted.{pk} IN ({chosen})",
+            [*params, *chosen_params],
+        )
+        cursor.execute(f"DELETE FROM {table} WHERE {pk} IN ({chosen})", chosen_params)
+        return cursor.rowcount
+
+
+def history_user(instance):
+    """The user simple_history records as the author of a change of `instance`: the one a
+    service signed it with (`_history_user`), else the request's (`HistoryRequestMiddleware`)
+    when logged in, else none."""
+    user = getattr(instance, "_history_user", None)
+    if user is None:
+        request = getattr(HistoricalRecords.context, "request", None)
+        user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
 
 
 def writes_history_in_sql():

@@ -5,9 +5,14 @@ from django.db import IntegrityError, OperationalError
 from simple_history.utils import bulk_create_with_history
 
 from payments.imports import UploadReport
-from payments.models import BinNumber
+from payments.models import BinNumber, Card
 from payments.services import BinNumberService
-from payments.services.bulk import existing_keys, insert_with_history, write_batch
+from payments.services.bulk import (
+    delete_with_history,
+    existing_keys,
+    insert_with_history,
+    write_batch,
+)
 from payments.tests.factories import BinNumberFactory, CardFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +119,27 @@ def test_existing_keys_gives_the_card_of_each_bin_the_channel_has_among_those_as
     )
 
     assert found == {"405040": card.pk, "40504012": other.pk}
+
+
+def test_the_sql_delete_records_history_as_simple_history_does(admin_user):
+    """A card's BINs are deleted and recorded by SQL alone; what it records must stay what
+    simple_history records when one BIN is deleted on its own."""
+    card = CardFactory()
+    alone, with_others = (BinNumberFactory(card=card) for _ in range(2))
+    BinNumberService(user=admin_user).delete(alone)
+
+    deleted = delete_with_history(BinNumber.objects.filter(pk=with_others.pk), user=admin_user)
+
+    varying = {"id", "history_id", "history_date", "created_date", "modified_date", "bin_number"}
+    theirs, ours = (
+        {key: value for key, value in row.items() if key not in varying}
+        for row in BinNumber.history.filter(history_type="-").order_by("history_id").values()
+    )
+    assert deleted == 1
+    assert ours == theirs
+    assert ours["history_user_id"] == admin_user.pk
+
+
+def test_rows_others_refer_to_are_not_deleted_behind_the_collectors_back():
+    with pytest.raises(AssertionError, match="Card rows are referred to by"):
+        delete_with_history(Card.objects.all(), user=None)

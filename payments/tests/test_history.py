@@ -8,11 +8,13 @@ import pytest
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from conftest import grant, token_client
 from payments import models
-from payments.services import BankService
+from payments.services import BankService, CardService
 from payments.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -172,6 +174,70 @@ class TestRecords:
         BankService(user=user).update(bank, {"name": "Renamed"})
 
         assert models.Bank.history.latest("history_id").history_user == user
+
+
+class TestCardDeletion:
+    """A card's BINs, installment plans and multi-currency cards are deleted with it; their
+    deletion records are written in bulk, in as many queries for 3 BINs as for 300."""
+
+    @pytest.fixture
+    def card(self):
+        card = factories.CardFactory()
+        for bin_number in ("405040", "405041", "40504012"):
+            factories.BinNumberFactory(card=card, bin_number=bin_number)
+        factories.InstallmentFactory(card=card, installment_count=3)
+        factories.InstallmentFactory(card=card, installment_count=6)
+        factories.MultiCurrencyCardFactory(card=card, currency="EUR")
+        return card
+
+    def test_each_bin_of_a_deleted_card_gets_a_deletion_record_by_the_deleting_user(
+        self, api, admin_user, card
+    ):
+        stored = {b.pk: b for b in models.BinNumber.objects.filter(card=card)}
+
+        api.delete(f"/api/v1/cards/{card.pk}/")
+
+        records = models.BinNumber.history.filter(history_type="-").order_by("bin_number")
+        assert [
+            (r.bin_number, r.card_id, r.channel_id, r.history_user_id, r.history_change_reason)
+            for r in records
+        ] == [
+            ("405040", card.pk, card.channel_id, admin_user.pk, None),
+            ("40504012", card.pk, card.channel_id, admin_user.pk, None),
+            ("405041", card.pk, card.channel_id, admin_user.pk, None),
+        ]
+        assert {r.id: (r.created_date, r.modified_date) for r in records} == {
+            pk: (b.created_date, b.modified_date) for pk, b in stored.items()
+        }
+        assert not models.BinNumber.objects.filter(card_id=card.pk).exists()
+
+    def test_installments_and_multi_currency_cards_of_a_deleted_card_are_recorded_too(
+        self, api, admin_user, card
+    ):
+        api.delete(f"/api/v1/cards/{card.pk}/")
+
+        installments = models.Installment.history.filter(history_type="-")
+        currencies = models.MultiCurrencyCard.history.filter(history_type="-")
+        assert sorted(installments.values_list("installment_count", "history_user")) == [
+            (3, admin_user.pk),
+            (6, admin_user.pk),
+        ]
+        assert list(currencies.values_list("currency", "history_user")) == [("EUR", admin_user.pk)]
+
+    def test_a_card_with_300_bins_is_deleted_in_as_many_queries_as_one_with_3(
+        self, admin_user, card, django_assert_max_num_queries
+    ):
+        large = factories.CardFactory(channel=card.channel, card_payment_type="debit")
+        for number in range(300):
+            factories.BinNumberFactory(card=large, bin_number=f"{50000000 + number}")
+
+        with CaptureQueriesContext(connection) as small_card:
+            CardService(user=admin_user).delete(card)
+        with django_assert_max_num_queries(14) as large_card:
+            CardService(user=admin_user).delete(large)
+
+        assert len(large_card) == len(small_card)
+        assert models.BinNumber.history.filter(history_type="-").count() == 303
 
 
 class TestPosSecrets:
