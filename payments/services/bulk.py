@@ -1,5 +1,6 @@
 """
-Writing uploaded rows in batches, safely beside concurrent writers of the same data.
+Bulk writes: uploaded rows in batches, safely beside concurrent writers of the same data, and
+the deletion of many rows with their history.
 
 A bulk import checks each batch against the database with one query (what is taken already),
 then inserts the rest and records their history in bulk. Two things can get in
@@ -21,6 +22,9 @@ So a batch is written whole or not at all, and every row of it is reported as wh
 their history in SQL alone (one statement on PostgreSQL, two on SQLite); building a model
 instance per row and per history row, as `bulk_create_with_history` does, costs several times
 the database's own work (a 100,000-row BIN upload on SQLite took about 20 s that way).
+`delete_with_history` is its reverse, for the rows a card takes with it when it is deleted
+(see `payments.services.cards`): they are deleted and their deletion recorded in SQL, without
+loading them.
 """
 
 import hashlib
