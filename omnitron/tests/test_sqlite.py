@@ -10,6 +10,7 @@ marker deselects them on PostgreSQL.
 """
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -37,7 +38,7 @@ def file_database(tmp_path_factory, django_db_blocker):
     options; data made here is committed, as in a running service."""
     configured = connections.settings["default"]
     path = tmp_path_factory.mktemp("sqlite") / "db.sqlite3"
-    in_memory = connections["default"]
+    usual = connections["default"]
     with django_db_blocker.unblock():
         connections.settings["default"] = {
             **configured,
@@ -50,7 +51,7 @@ def file_database(tmp_path_factory, django_db_blocker):
             yield path
         finally:
             connections["default"].close()
-            connections["default"] = in_memory
+            connections["default"] = usual
             connections.settings["default"] = configured
 
 
@@ -67,37 +68,31 @@ def superuser(file_database):
 
 
 def in_thread(call):
-    """Run `call()` in a thread of its own (its own database connection); `.join()` returns
-    what it returned, or raises what it raised."""
-    outcome = {}
+    """Run `call()` in a thread of its own, with its own database connection (closed when it
+    is done); the future's `result()` is what `call()` returned, or raises what it raised."""
 
     def run():
         try:
-            outcome["value"] = call()
-        except BaseException as exc:  # noqa: BLE001 - handed to the joining thread
-            outcome["error"] = exc
+            return call()
         finally:
             connections.close_all()
 
-    thread = threading.Thread(target=run)
-    thread.start()
-
-    class Joined:
-        @staticmethod
-        def join():
-            thread.join(WAIT_SECONDS)
-            assert not thread.is_alive(), "the thread did not finish"
-            if "error" in outcome:
-                raise outcome["error"]
-            return outcome["value"]
-
-    return Joined
+    executor = ThreadPoolExecutor(max_workers=1)
+    try:
+        return executor.submit(run)
+    finally:
+        executor.shutdown(wait=False)
 
 
-def wait_for(event, thread):
-    """Wait until `event` is set by `thread`; if it never is, raise what the thread raised."""
+def result_of(future):
+    return future.result(WAIT_SECONDS)
+
+
+def wait_for(event, future):
+    """Wait until `event` is set by the thread of `future`; if it never is, raise what the
+    thread raised."""
     if not event.wait(WAIT_SECONDS):
-        thread.join()
+        result_of(future)
         raise AssertionError("the thread finished without setting the event")
 
 
@@ -172,7 +167,7 @@ class TestConcurrency:
 
         assert lookup.status_code == 200
         assert (lookup.json()["bin_number"], lookup.json()["card"]["pk"]) == ("55496000", card.pk)
-        assert uploading.join() == (200, UPLOAD_ROWS)
+        assert result_of(uploading) == (200, UPLOAD_ROWS)
 
     def test_two_uploads_at_once_both_succeed(self, superuser):
         one, other = CardFactory(), CardFactory()
@@ -187,7 +182,7 @@ class TestConcurrency:
             in_thread(lambda: upload_at_once(other, 20_000_000)),
         ]
 
-        assert [uploading.join() for uploading in uploads] == [(200, UPLOAD_ROWS)] * 2
+        assert [result_of(uploading) for uploading in uploads] == [(200, UPLOAD_ROWS)] * 2
         assert BinNumber.objects.filter(card__in=[one, other]).count() == 2 * UPLOAD_ROWS
 
     def test_a_write_that_outwaits_the_busy_timeout_answers_503(self, superuser, monkeypatch):
@@ -206,14 +201,17 @@ class TestConcurrency:
         # Connections opened from now on wait 50 ms for a lock instead of 20 s.
         monkeypatch.setitem(connections.settings["default"]["OPTIONS"], "timeout", 0.05)
         try:
-            created = in_thread(
-                lambda: client.post(
-                    "/api/v1/banks/", {"name": "Akbank", "slug": "akbank", "channel": channel.pk}
+            created = result_of(
+                in_thread(
+                    lambda: client.post(
+                        "/api/v1/banks/",
+                        {"name": "Akbank", "slug": "akbank", "channel": channel.pk},
+                    )
                 )
-            ).join()
+            )
         finally:
             release.set()
-            holder.join()
+            result_of(holder)
 
         assert created.status_code == 503
         assert created.json() == {
