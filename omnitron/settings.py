@@ -19,6 +19,9 @@ variables already set, unless `READ_DOT_ENV=0`; `make run` writes one on first u
 - `LOGO_ALLOW_PRIVATE_NETWORKS`: let bank-logo downloads reach private,
   loopback and link-local addresses (default off).
 - `UPLOAD_MAX_BYTES`: the largest CSV upload accepted (default 10 MB).
+- `TRUSTED_PROXIES`: how many proxies in front of the service append to
+  `X-Forwarded-For` (default 0: the header is ignored and the connection's
+  address is the client's, so a client cannot choose its own login-throttle key).
 """
 
 import os
@@ -181,6 +184,9 @@ LOGO_ALLOW_PRIVATE_NETWORKS = env_bool("LOGO_ALLOW_PRIVATE_NETWORKS", False)
 # Token logins per client address (DRF rate syntax: "10/minute", "100/hour"). The counts live in
 # the database (`manage.py createcachetable`), so every gunicorn worker and host shares them.
 LOGIN_THROTTLE_RATE = os.environ.get("LOGIN_THROTTLE_RATE", "10/minute")
+# The client address the throttle counts by: DRF reads X-Forwarded-For whole unless told how many
+# proxies wrote into it, and any client can write that header.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "throttle": {
@@ -222,6 +228,7 @@ REST_FRAMEWORK = {
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "omnitron.api.negotiation.JSONFallbackNegotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "PAGE_SIZE": 10,
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "COERCE_DECIMAL_TO_STRING": True,
     "DATETIME_FORMAT": "iso-8601",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -97,6 +97,33 @@ class TestLoginThrottle:
         assert [response.status_code for response in attempts] == [400] * 10 + [429]
         assert attempts[-1].json()["detail"].startswith("Request was throttled.")
 
+    def test_a_forwarded_for_header_does_not_buy_more_attempts(self, anonymous, admin_user):
+        attempts = [
+            anonymous.post(
+                "/api/v1/auth/login/",
+                {"username": "root", "password": "wrong"},
+                HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+            )
+            for n in range(11)
+        ]
+
+        assert [response.status_code for response in attempts] == [400] * 10 + [429]
+
+    def test_behind_a_trusted_proxy_the_address_it_forwards_counts(
+        self, anonymous, admin_user, settings
+    ):
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+        for _ in range(3):
+            anonymous.post(
+                "/api/v1/auth/login/",
+                {"username": "root", "password": "wrong"},
+                HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9",
+            )
+
+        counts = DatabaseCache("omnitron_throttle_cache", {})
+        assert len(counts.get("throttle_login_203.0.113.9")) == 3
+        assert counts.get("throttle_login_127.0.0.1") is None
+
     def test_the_attempts_are_counted_where_every_worker_sees_them(self, anonymous, admin_user):
         for _ in range(3):
             anonymous.post("/api/v1/auth/login/", {"username": "root", "password": "wrong"})
