@@ -212,7 +212,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["omnitron.api.permissions.ModelPermissions"],
     "DEFAULT_PAGINATION_CLASS": "omnitron.api.pagination.PageLimitPagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "omnitron.api.filters.FilterBackend",
         "omnitron.api.filters.SortFilter",
     ],
     "DEFAULT_RENDERER_CLASSES": [

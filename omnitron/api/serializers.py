@@ -4,12 +4,16 @@ not have is an error rather than silently ignored (a misspelt `is_comercial` wou
 change nothing and answer 200)."""
 
 import json
+import re
 from collections.abc import Mapping
 
 from django.core import validators
 from rest_framework import serializers
 
 from omnitron.api.parsers import json_value_problem
+
+# A decimal written out in digits: no exponent, no thousands separator.
+PLAIN_DECIMAL = re.compile(r"\A[+-]?[0-9]+(?:\.[0-9]+)?\Z")
 
 
 class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
@@ -64,6 +68,19 @@ class ModelSerializer(serializers.ModelSerializer):
                 if validator is not validators.validate_unicode_slug
             ]
         return field_class, field_kwargs
+
+
+class PlainDecimalField(serializers.DecimalField):
+    """A decimal written out in digits (`3.25`, as a string or a JSON number); exponent forms
+    such as `1e2` are refused, and so is more precision than the field keeps: nothing is
+    rounded silently. A JSON number is judged by its text as sent (`JSONNumber.text`)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, float):
+            data = getattr(data, "text", None) or repr(data)
+        if isinstance(data, str) and not PLAIN_DECIMAL.match(data.strip()):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class JSONObjectField(serializers.JSONField):

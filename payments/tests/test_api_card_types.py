@@ -138,7 +138,16 @@ class TestFilters:
         response = api.get("/api/v1/card_types/?modified_date__gt=2024-01-01T00:00:00Z")
         assert pks(response) == [new.pk]
 
-    def test_slug_is_not_a_reference_filter(self, api):
+    def test_slug_is_not_a_reference_filter_and_is_a_400(self, api):
         CardTypeFactory(slug="visa")
-        CardTypeFactory(slug="troy")
-        assert len(pks(api.get("/api/v1/card_types/?slug=visa"))) == 2
+
+        response = api.get("/api/v1/card_types/?slug=visa")
+
+        assert response.status_code == 400
+        assert response.json() == {
+            "slug": [
+                "Not a filter of this resource. Its filters: channel, modified_date, "
+                "modified_date__gt, modified_date__gte, modified_date__lt, modified_date__lte, "
+                "id, id__in."
+            ]
+        }
