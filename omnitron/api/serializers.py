@@ -50,7 +50,14 @@ class ModelSerializer(serializers.ModelSerializer):
         """Check the unique sets; when one is broken, check them all once more. Each set is one
         query, so a concurrent request's row committed between two of them would break only the
         later sets; by the second pass that row is visible to every query, and the answer names
-        each set it breaks, as it does for a row stored before."""
+        each set it breaks, as it does for a row stored before.
+
+        An update is first asked of the view's service (`context["service"]`) whether it moves
+        the object to another channel: that refusal (406) answers before a unique set that the
+        move would break on the other channel (400)."""
+        service = self.context.get("service")
+        if self.instance is not None and service is not None:
+            service.check_channel_unchanged(self.instance, value)
         try:
             super().run_validators(value)
         except serializers.ValidationError:

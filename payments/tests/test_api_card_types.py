@@ -101,6 +101,19 @@ class TestWrites:
             "error_code": "card_type_100_2",
         }
 
+    def test_a_move_onto_a_channel_with_the_same_slug_is_still_card_type_100_2(self, api, channel):
+        card_type = CardTypeFactory(slug="troy", channel=channel)
+        other = ChannelFactory()
+        CardTypeFactory(slug="troy", channel=other)
+
+        response = api.patch(f"/api/v1/card_types/{card_type.pk}/", {"channel": other.pk})
+
+        assert response.status_code == 406
+        assert response.json() == {
+            "non_field_errors": "Channel: Web Shop of CardType: troy cannot change.",
+            "error_code": "card_type_100_2",
+        }
+
     def test_an_unused_card_type_is_deleted(self, api):
         card_type = CardTypeFactory()
 
