@@ -109,6 +109,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "omnitron.api.middleware.RequestBodyLimitMiddleware",
+    "omnitron.api.middleware.NeverCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "omnitron.api.middleware.CommonMiddleware",

@@ -174,3 +174,27 @@ class TestThrottleTable:
         call_command("migrate", verbosity=0)
 
         assert "omnitron_throttle_cache" in connection.introspection.table_names()
+
+
+class TestCaching:
+    NEVER = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+    def test_the_login_answer_with_its_token_is_not_to_be_stored(self, anonymous, admin_user):
+        response = anonymous.post(
+            "/api/v1/auth/login/", {"username": "root", "password": "root-pass-123"}
+        )
+
+        assert response.status_code == 200
+        assert response["Cache-Control"] == self.NEVER
+
+    def test_api_answers_are_not_to_be_stored(self, api):
+        response = api.get("/api/v1/pos/")
+
+        assert response.status_code == 200
+        assert response["Cache-Control"] == self.NEVER
+
+    def test_pages_outside_the_api_keep_their_own_headers(self, client, db):
+        response = client.get("/health/")
+
+        assert response.status_code == 200
+        assert response.has_header("Cache-Control") is False
