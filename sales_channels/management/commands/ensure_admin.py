@@ -42,11 +42,12 @@ class Command(BaseCommand):
                 f"user {username}\npassword {password}\ntoken {token.key}\n",
             )
             self.stdout.write(self.style.SUCCESS(f"Created the admin user {username!r}."))
+            login = f"  admin:     {url}/admin/  user {username}"
             if self.stdout.isatty():
-                self.stdout.write(f"  admin:     {url}/admin/  user {username}  password {password}")
+                self.stdout.write(f"{login}  password {password}")
                 self.stdout.write(f"  API token: {token.key}")
             else:
-                self.stdout.write(f"  admin:     {url}/admin/  user {username}")
+                self.stdout.write(login)
             self.stdout.write(f"  The password and the API token are in {credentials_file}.")
         else:
             self.stdout.write(f"The admin user {username!r} exists; log in at {url}/admin/.")
