@@ -2,11 +2,12 @@
 throttle, refusals worded for the client even when a write races another."""
 
 import logging
+from unittest import mock
 
 import pytest
 from django.core.cache.backends.db import DatabaseCache
 from django.core.management import call_command
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, OperationalError, connection
 
 from payments.models import Pos
 from payments.tests.factories import CardFactory, ChannelFactory, PosFactory
@@ -198,3 +199,18 @@ class TestCaching:
 
         assert response.status_code == 200
         assert response.has_header("Cache-Control") is False
+
+
+class TestHealth:
+    def test_a_database_that_answers_is_ok(self, client, db):
+        response = client.get("/health/")
+
+        assert response.status_code == 200
+        assert response.json() == {"status": "ok", "database": "ok"}
+
+    def test_a_database_that_fails_is_a_503(self, client, db):
+        with mock.patch("omnitron.urls.connection.cursor", side_effect=OperationalError("down")):
+            response = client.get("/health/")
+
+        assert response.status_code == 503
+        assert response.json() == {"status": "unavailable", "database": "error"}
