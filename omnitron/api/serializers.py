@@ -27,6 +27,15 @@ class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
 
+class WholeNumberField(serializers.IntegerField):
+    """An integer written in ASCII digits: Python's `int` would also read `１` or `٣` as digits."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.isascii():
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ModelSerializer(serializers.ModelSerializer):
     """A model serializer whose answers carry `pk`; `created_date`/`modified_date` are read-only
     because the model fields are not editable."""

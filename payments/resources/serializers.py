@@ -8,7 +8,13 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from omnitron.api.serializers import JSONObjectField, ModelSerializer, PlainDecimalField
+from omnitron.api.serializers import (
+    JSONObjectField,
+    ModelSerializer,
+    PlainDecimalField,
+    StrictPrimaryKeyRelatedField,
+    WholeNumberField,
+)
 from payments import models, secrets, validators
 from payments.gateways import GATEWAYS, get_gateway
 from payments.validators import normalize_iban, validate_currency
@@ -190,14 +196,14 @@ class UploadSerializer(serializers.Serializer):
 class BankUploadQuerySerializer(serializers.Serializer):
     """The query of a bank upload: the channel the banks are created on."""
 
-    channel = serializers.PrimaryKeyRelatedField(queryset=Channel.objects.all())
+    channel = StrictPrimaryKeyRelatedField(queryset=Channel.objects.all())
 
 
 class BinLookupQuerySerializer(serializers.Serializer):
     """The query of `GET /api/v1/bin_numbers/lookup/`. An amount is a plain decimal of at most 2
     places (more is a 400, never rounded); error messages never repeat the card digits."""
 
-    channel = serializers.IntegerField(
+    channel = WholeNumberField(
         min_value=1, max_value=2**63 - 1, help_text="The sales channel's id."
     )
     bin = serializers.RegexField(
