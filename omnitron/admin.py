@@ -3,8 +3,12 @@ The admin base: admin pages write through the same service classes as the API.
 
 A `ServiceModelAdmin` form runs its service's rules while the form is validated, so a refusal
 (a card pointing at another channel's bank, a moved channel, a BIN taken by another card)
-shows as a form error instead of a server error; saves and deletes then go through the service.
-Inlines built on `ServiceTabularInline` do the same for each inline row.
+shows as a form error instead of a server error. Saves then go through the service's `create`
+and `update`, as the API's do (`save_through`), so an admin write is checked again in its
+transaction, signed by the panel user in history and logged with the object's pk; deletes go
+through the service's `delete`. Inlines built on `ServiceTabularInline` do the same for each
+inline row (a bank account deleted on its bank's page is deactivated, as through the API), and
+so do the rows of a list page's editable columns.
 
 **Inlines stay small.** An inline renders one form per row, and a browser posts every field of
 every row back: a card with the 1,875 BINs of a real BIN list made a 1.7 MB page whose save
@@ -73,7 +77,12 @@ class ServiceModelAdmin(SimpleHistoryAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
-        self.service_class(user=request.user).save(obj)
+        save_through(self.service_class(user=request.user), obj, form)
+
+    def save_formset(self, request, form, formset, change):
+        if isinstance(formset, ServiceInlineFormSet):
+            formset.user = request.user
+        super().save_formset(request, form, formset, change)
 
     def delete_model(self, request, obj):
         try:
@@ -103,6 +112,21 @@ class ServiceModelAdmin(SimpleHistoryAdmin):
                 self.message_user(request, exc.message, messages.ERROR)
 
 
+def save_through(service, obj, form):
+    """Save `obj`, the object of a validated `form`, through `service`: `update` of the stored
+    object with the values the form edits, or `create` when none is stored (a new object, or
+    a deleted one restored from its history, which keeps its pk); return the object saved."""
+    values = {
+        field.name: getattr(obj, field.name)
+        for field in obj._meta.concrete_fields
+        if field.name in form.fields and not field.primary_key
+    }
+    stored = type(obj)._base_manager.filter(pk=obj.pk).first() if obj.pk is not None else None
+    if stored is None:
+        return service.create(values, instance=obj)
+    return service.update(stored, values)
+
+
 def service_inline_form(service_class):
     """An inline form class whose rows are checked by `service_class`."""
     return type(
@@ -116,6 +140,7 @@ class ServiceInlineFormSet(BaseInlineFormSet):
     shown_at_most = None  # None: every row is shown
     changelist_url = None  # the rows' own list, filtered to the parent
     hidden_count = 0
+    user = None  # who saves the rows, set by `ServiceModelAdmin.save_formset`
 
     def __init__(self, *args, instance=None, queryset=None, **kwargs):
         if self.shown_at_most is not None and instance is not None and instance.pk is not None:
@@ -126,6 +151,24 @@ class ServiceInlineFormSet(BaseInlineFormSet):
                 # the rows posted are not found any more and the page says so: nothing is lost.
                 queryset = self.model._default_manager.none()
         super().__init__(*args, instance=instance, queryset=queryset, **kwargs)
+
+    def save_new(self, form, commit=True):
+        if not commit:
+            return super().save_new(form, commit=False)
+        setattr(form.instance, self.fk.name, self.instance)
+        return save_through(self._service(), form.instance, form)
+
+    def save_existing(self, form, obj, commit=True):
+        if not commit:
+            return super().save_existing(form, obj, commit=False)
+        return save_through(self._service(), obj, form)
+
+    def delete_existing(self, obj, commit=True):
+        if commit:
+            self._service().delete(obj)
+
+    def _service(self):
+        return self.form.service_class(user=self.user)
 
     def hidden_rows_note(self):
         """The line that replaces the rows not shown, or "" when all are shown."""

@@ -11,8 +11,9 @@ serializer cannot see because they involve other rows or the database itself:
 - a unique constraint broken by a concurrent request is reported like any other broken unique
   set, never as a database error.
 
-Views call `create`, `update` and `delete`; subclasses override `check` and, where the model has
-its own ways, `create`/`update`/`delete` themselves.
+Views and admin pages call `create`, `update` and `delete`, which log each write with the
+object's pk; subclasses override `check` and, where the model has its own ways,
+`create`/`update`/`delete` themselves.
 """
 
 import logging
@@ -36,8 +37,14 @@ class ModelService:
         assert self.model is not None, f"{type(self).__name__} must set `model`."
         self.user = user
 
-    def create(self, data):
-        instance = self.model(**data)
+    def create(self, data, instance=None):
+        """Create the object of `data`; `instance`, when given, is the unsaved object to fill
+        with it and save (the admin's form object, which its inline rows already point at)."""
+        if instance is None:
+            instance = self.model(**data)
+        else:
+            for field, value in data.items():
+                setattr(instance, field, value)
         with transaction.atomic():
             self.check(instance)
             self.save(instance)

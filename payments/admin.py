@@ -32,7 +32,10 @@ ROWS_SHOWN_INLINE = 50
 class PosAdminForm(ServiceModelForm):
     """Shows the config with secrets masked (plain to holders of `view_pos_secrets`, but never
     on a history page); a masked secret sent back keeps its stored value. Restoring a past
-    version from history therefore keeps the current secrets unless they are typed again."""
+    version from history therefore keeps the current secrets unless they are typed again.
+
+    The form only checks the config against the gateway; it keeps the config as sent, masks
+    and all, for `PosService` to merge with the stored secrets and encrypt when it saves."""
 
     reveal_secrets = False
 
@@ -53,10 +56,9 @@ class PosAdminForm(ServiceModelForm):
                 return cleaned
             # None for a new POS, and for a deleted one restored from its history.
             existing = models.Pos.objects.filter(pk=self.instance.pk).first()
+            gateway, config = cleaned["gateway"], cleaned["config"]
             try:
-                cleaned["config"] = services.PosService().prepare_config(
-                    existing, cleaned["gateway"], cleaned["config"]
-                )
+                services.PosService().prepare_config(existing, gateway, config)
             except InvalidConfigError as exc:
                 for field, problems in json.loads(exc.message).items():
                     self.add_error("config", f"{field}: {' '.join(problems)}")

@@ -2,13 +2,21 @@
 data behind them, and saves that go through the service layer like the API's."""
 
 import csv
+import logging
 
 import pytest
 
 from payments import models
 from payments.imports.report import ImportTally
 from payments.services import BinNumberService
-from payments.tests.factories import BankAccountFactory, BinNumberFactory, CardFactory
+from payments.tests.factories import (
+    BankAccountFactory,
+    BankFactory,
+    BinNumberFactory,
+    CardFactory,
+    ChannelFactory,
+    PosFactory,
+)
 from payments.tests.helpers import form_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("plain_static_files")]
@@ -26,11 +34,18 @@ def turkish_bin_list(shared_data):
         return [row["BIN"] for row in csv.DictReader(handle, delimiter=";")]
 
 
-def resubmit(panel, url, form_id):
-    """GET the change page at `url` and post its form back untouched, as a browser would."""
+def resubmit(panel, url, form_id, changes=None):
+    """GET the page at `url` and post its form back as a browser would: untouched, or with the
+    fields of `changes` typed in."""
     page = panel.get(url)
     assert page.status_code == 200
-    return panel.post(url, {**form_data(page.content.decode(), form_id), "_save": "Save"})
+    data = form_data(page.content.decode(), form_id)
+    data.update({name: [value] for name, value in (changes or {}).items()})
+    return panel.post(url, {**data, "_save": "Save"})
+
+
+def messages_of(caplog, logger):
+    return [record.getMessage() for record in caplog.records if record.name == logger]
 
 
 class TestCardPageWithManyBins:
@@ -131,3 +146,134 @@ class TestBankPageWithManyAccounts:
         assert "This bank has 51 bank accounts, too many to edit here" in html
         assert f'href="/admin/payments/bankaccount/?bank__id__exact={bank.pk}"' in html
         assert 'name="accounts-INITIAL_FORMS" value="0"' in html
+
+
+class TestAdminWrites:
+    """Admin pages write through the services, as the API does: logged with the pk, checked,
+    and signed by the panel user in history."""
+
+    @pytest.fixture(autouse=True)
+    def service_log(self, caplog):
+        caplog.set_level(logging.INFO, logger="omnitron.services")
+        return caplog
+
+    def test_a_change_on_a_bank_page_is_logged_with_its_pk(self, panel, service_log):
+        bank = BankFactory(name="Akbank")
+
+        response = resubmit(
+            panel, f"/admin/payments/bank/{bank.pk}/change/", "bank_form", {"name": "Akbank T.A.S."}
+        )
+
+        assert response.status_code == 302
+        assert messages_of(service_log, "omnitron.services") == [f"Updated bank pk={bank.pk}"]
+
+    def test_an_object_added_in_the_admin_is_logged_with_its_pk(self, panel, service_log):
+        channel = ChannelFactory()
+
+        response = panel.post(
+            "/admin/payments/paymentoption/add/",
+            {
+                "name": "Havale",
+                "slug": "havale",
+                "channel": channel.pk,
+                "payment_type": "funds_transfer",
+                "sort_order": 0,
+                "config": "{}",
+            },
+        )
+
+        assert response.status_code == 302
+        option = models.PaymentOption.objects.get(slug="havale")
+        assert messages_of(service_log, "omnitron.services") == [
+            f"Created paymentoption pk={option.pk}"
+        ]
+
+    def test_a_bin_added_on_the_card_page_is_logged_and_signed(
+        self, panel, admin_user, service_log
+    ):
+        card = CardFactory()
+
+        resubmit(
+            panel,
+            f"/admin/payments/card/{card.pk}/change/",
+            "card_form",
+            {"bin_numbers-0-bin_number": "45710536"},
+        )
+
+        created = models.BinNumber.objects.get(bin_number="45710536")
+        assert f"Created binnumber pk={created.pk}" in messages_of(service_log, "omnitron.services")
+        assert created.history.get().history_user == admin_user
+
+    def test_a_pos_change_logs_its_pk_and_no_secret(self, panel, service_log):
+        pos = PosFactory(
+            gateway="omnicore.libs.payment_gateways.nestpay.NestpayGateway",
+            config={
+                "client_id": "700655000200",
+                "username": "api-user",
+                "password": "nestpay-api-password-1",
+                "store_key": "nestpay-3d-store-key-1",
+            },
+        )
+
+        response = resubmit(
+            panel, f"/admin/payments/pos/{pos.pk}/change/", "pos_form", {"name": "Renamed"}
+        )
+
+        assert response.status_code == 302
+        assert messages_of(service_log, "omnitron.services") == [f"Updated pos pk={pos.pk}"]
+        assert "nestpay-api-password-1" not in service_log.text
+        assert "nestpay-3d-store-key-1" not in service_log.text
+
+    def test_a_row_changed_in_a_list_is_logged_with_its_pk(self, panel, service_log):
+        account = BankAccountFactory(sort_order=0)
+
+        response = resubmit(
+            panel, "/admin/payments/bankaccount/", "changelist-form", {"form-0-sort_order": "5"}
+        )
+
+        assert response.status_code == 302
+        assert messages_of(service_log, "omnitron.services") == [
+            f"Updated bankaccount pk={account.pk}"
+        ]
+
+    def test_deleting_an_account_on_the_bank_page_only_deactivates_it(self, panel):
+        account = BankAccountFactory()
+
+        resubmit(
+            panel,
+            f"/admin/payments/bank/{account.bank_id}/change/",
+            "bank_form",
+            {"accounts-0-DELETE": "on"},
+        )
+
+        assert models.BankAccount.objects.filter(pk=account.pk, is_active=False).exists()
+
+    def test_a_card_added_with_a_bin_on_its_add_page_gets_the_bin(self, panel, service_log):
+        pos = PosFactory()
+        bank = BankFactory(channel=pos.channel)
+        card_type = models.CardType.objects.create(name="Troy", slug="troy", channel=pos.channel)
+        page = panel.get("/admin/payments/card/add/").content.decode()
+        data = form_data(page, "card_form")
+        data.update(
+            {
+                "name": ["Bonus"],
+                "slug": ["bonus"],
+                "channel": [str(pos.channel_id)],
+                "bank": [str(bank.pk)],
+                "card_type": [str(card_type.pk)],
+                "pos": [str(pos.pk)],
+                "installment_pos": [str(pos.pk)],
+                "bin_numbers-0-bin_number": ["979209"],
+            }
+        )
+
+        response = panel.post("/admin/payments/card/add/", {**data, "_save": "Save"})
+
+        assert response.status_code == 302
+        card = models.Card.objects.get(slug="bonus")
+        created = models.BinNumber.objects.get(bin_number="979209")
+        assert created.card == card
+        assert messages_of(service_log, "omnitron.services") == [
+            f"Created card pk={card.pk}",
+            f"Created binnumber pk={created.pk}",
+        ]
