@@ -5,7 +5,9 @@ import csv
 import logging
 
 import pytest
+from django.core.files.base import ContentFile
 
+from conftest import grant
 from payments import models
 from payments.imports.report import ImportTally
 from payments.services import BinNumberService
@@ -15,9 +17,12 @@ from payments.tests.factories import (
     BinNumberFactory,
     CardFactory,
     ChannelFactory,
+    InstallmentFactory,
+    MultiCurrencyCardFactory,
     PosFactory,
 )
 from payments.tests.helpers import form_data
+from payments.tests.logo_server import PNG
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("plain_static_files")]
 
@@ -277,3 +282,134 @@ class TestAdminWrites:
             f"Created card pk={card.pk}",
             f"Created binnumber pk={created.pk}",
         ]
+
+
+class TestSavingUnchanged:
+    """A page saved with nothing changed writes nothing: no history record, the same
+    modified_date."""
+
+    def test_a_bank_page_saved_unchanged_writes_no_history_and_keeps_its_date(self, panel):
+        bank = BankFactory(name="Akbank", eft_code="0046")
+        modified = bank.modified_date
+
+        response = resubmit(panel, f"/admin/payments/bank/{bank.pk}/change/", "bank_form")
+
+        assert response.status_code == 302
+        assert models.Bank.history.filter(id=bank.pk).count() == 1
+        assert models.Bank.objects.get(pk=bank.pk).modified_date == modified
+
+    def test_a_bank_page_with_a_logo_saved_unchanged_keeps_the_logo_and_writes_nothing(
+        self, panel, settings, tmp_path
+    ):
+        settings.MEDIA_ROOT = tmp_path
+        bank = BankFactory(name="Akbank")
+        bank.logo.save("akbank.png", ContentFile(PNG))
+
+        resubmit(panel, f"/admin/payments/bank/{bank.pk}/change/", "bank_form")
+
+        assert models.Bank.objects.get(pk=bank.pk).logo.name == "banks/akbank.png"
+        assert models.Bank.history.filter(id=bank.pk).count() == 2  # created, logo added
+
+    def test_a_bank_page_with_one_field_changed_writes_one_record_of_that_change(self, panel):
+        bank = BankFactory(name="Akbank", eft_code="0046")
+
+        resubmit(panel, f"/admin/payments/bank/{bank.pk}/change/", "bank_form", {"name": "Ak"})
+
+        record = models.Bank.history.filter(id=bank.pk).latest("history_id")
+        assert models.Bank.history.filter(id=bank.pk).count() == 2
+        assert [change.field for change in record.diff_against(record.prev_record).changes] == [
+            "name"
+        ]
+
+    def test_a_card_page_saved_unchanged_writes_nothing_for_the_card_or_its_rows(self, panel):
+        card = CardFactory()
+        BinNumberFactory(card=card, bin_number="404308")
+        InstallmentFactory(card=card, installment_count=3)
+        MultiCurrencyCardFactory(card=card, pos=card.pos, installment_pos=card.pos)
+        before = history_counts()
+
+        response = resubmit(panel, f"/admin/payments/card/{card.pk}/change/", "card_form")
+
+        assert response.status_code == 302
+        assert history_counts() == before
+
+    def test_a_card_page_with_many_bins_saved_unchanged_writes_nothing(self, panel, shared_data):
+        card = CardFactory()
+        BinNumberService().bulk_create(
+            card, enumerate(turkish_bin_list(shared_data), start=2), ImportTally()
+        )
+        before = history_counts()
+
+        resubmit(panel, f"/admin/payments/card/{card.pk}/change/", "card_form")
+
+        assert history_counts() == before
+
+    def test_a_pos_page_saved_with_its_masked_secrets_writes_nothing(
+        self, client, django_user_model
+    ):
+        editor = grant(
+            django_user_model.objects.create_user("editor", is_staff=True),
+            "payments.view_pos",
+            "payments.change_pos",
+        )
+        client.force_login(editor)
+        pos = nestpay_pos()
+        stored = models.Pos.objects.get(pk=pos.pk)
+
+        response = resubmit(client, f"/admin/payments/pos/{pos.pk}/change/", "pos_form")
+
+        assert response.status_code == 302
+        assert models.Pos.history.filter(id=pos.pk).count() == 1
+        after = models.Pos.objects.get(pk=pos.pk)
+        assert (after.config, after.modified_date) == (stored.config, stored.modified_date)
+
+    def test_a_pos_page_saved_unchanged_by_a_user_who_sees_the_secrets_writes_nothing(self, panel):
+        pos = nestpay_pos()
+        stored = models.Pos.objects.get(pk=pos.pk)
+
+        resubmit(panel, f"/admin/payments/pos/{pos.pk}/change/", "pos_form")
+
+        assert models.Pos.history.filter(id=pos.pk).count() == 1
+        assert models.Pos.objects.get(pk=pos.pk).config == stored.config
+
+    def test_a_pos_secret_typed_again_with_the_same_value_writes_nothing(self, panel):
+        pos = nestpay_pos()
+
+        resubmit(
+            panel,
+            f"/admin/payments/pos/{pos.pk}/change/",
+            "pos_form",
+            {
+                "config": '{"client_id": "700655000200", "username": "api-user", '
+                '"password": "nestpay-api-password-1", "store_key": "********"}'
+            },
+        )
+
+        assert models.Pos.history.filter(id=pos.pk).count() == 1
+
+
+def nestpay_pos():
+    return PosFactory(
+        gateway="omnicore.libs.payment_gateways.nestpay.NestpayGateway",
+        config={
+            "client_id": "700655000200",
+            "username": "api-user",
+            "password": "nestpay-api-password-1",
+            "store_key": "nestpay-3d-store-key-1",
+        },
+    )
+
+
+def history_counts():
+    """How many history records each model has."""
+    return {
+        model.__name__: model.history.count()
+        for model in (
+            models.Card,
+            models.BinNumber,
+            models.Installment,
+            models.MultiCurrencyCard,
+            models.Pos,
+            models.Bank,
+        )
+    }
