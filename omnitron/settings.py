@@ -125,7 +125,7 @@ ROOT_URLCONF = "omnitron.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "omnitron" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
