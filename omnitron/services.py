@@ -9,16 +9,20 @@ serializer cannot see because they involve other rows or the database itself:
 - a delete that other objects still prevent is refused with a count of them
   (`protected_delete_code`);
 - a unique constraint broken by a concurrent request is reported like any other broken unique
-  set, never as a database error.
+  set, never as a database error;
+- an update that changes no value writes nothing, so history holds only real changes.
 
-Views call `create`, `update` and `delete`; subclasses override `check` and, where the model has
-its own ways, `create`/`update`/`delete` themselves (or `remove`, the deletion proper).
+Views and admin pages call `create`, `update` and `delete`, which log each write with the
+object's pk; subclasses override `check` and, where the model has its own ways,
+`create`/`update`/`delete` themselves (or `remove`, the deletion proper).
 """
 
 import logging
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import FileField, ProtectedError
+from django.db.models.fields.files import FieldFile
 
 from omnitron.errors import ChannelChangeError, CrossChannelError, ProtectedDeleteError
 
@@ -36,8 +40,14 @@ class ModelService:
         assert self.model is not None, f"{type(self).__name__} must set `model`."
         self.user = user
 
-    def create(self, data):
-        instance = self.model(**data)
+    def create(self, data, instance=None):
+        """Create the object of `data`; `instance`, when given, is the unsaved object to fill
+        with it and save (the admin's form object, which its inline rows already point at)."""
+        if instance is None:
+            instance = self.model(**data)
+        else:
+            for field, value in data.items():
+                setattr(instance, field, value)
         with transaction.atomic():
             self.check(instance)
             self.save(instance)
@@ -45,8 +55,13 @@ class ModelService:
         return instance
 
     def update(self, instance, data):
+        """Apply `data` to `instance` and save it; when no value of `data` differs from the
+        stored one, write nothing (no history record, the same `modified_date`)."""
         self.check_channel_unchanged(instance, data)
-        for field, value in data.items():
+        changed = {field: value for field, value in data.items() if differs(instance, field, value)}
+        if not changed:
+            return instance
+        for field, value in changed.items():
             setattr(instance, field, value)
         with transaction.atomic():
             self.check(instance)
@@ -142,6 +157,25 @@ class ModelService:
     @staticmethod
     def name_of(instance):
         return getattr(instance, "slug", None) or str(instance)
+
+
+def differs(instance, name, value):
+    """Whether setting field `name` of `instance` to `value` changes what is stored: a foreign
+    key by the id it stores, a file by its name (a file not stored yet always differs)."""
+    try:
+        field = instance._meta.get_field(name)
+    except FieldDoesNotExist:
+        return True
+    if field.many_to_one or field.one_to_one:
+        return getattr(value, "pk", value) != getattr(instance, field.attname)
+    if isinstance(field, FileField):
+        stored = getattr(instance, name).name or ""
+        if isinstance(value, FieldFile):
+            return not value._committed or (value.name or "") != stored
+        if value is None or isinstance(value, str):
+            return (value or "") != stored
+        return True
+    return value != getattr(instance, name)
 
 
 def count_by_kind(objects):

@@ -20,6 +20,9 @@ variables already set, unless `READ_DOT_ENV=0`; `make run` writes one on first u
 - `LOGO_ALLOW_PRIVATE_NETWORKS`: let bank-logo downloads reach private,
   loopback and link-local addresses (default off).
 - `UPLOAD_MAX_BYTES`: the largest CSV upload accepted (default 10 MB).
+- `TRUSTED_PROXIES`: how many proxies in front of the service append to
+  `X-Forwarded-For` (default 0: the header is ignored and the connection's
+  address is the client's, so a client cannot choose its own login-throttle key).
 """
 
 import os
@@ -107,6 +110,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "omnitron.api.middleware.RequestBodyLimitMiddleware",
+    "omnitron.api.middleware.NeverCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "omnitron.api.middleware.CommonMiddleware",
@@ -122,7 +126,7 @@ ROOT_URLCONF = "omnitron.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "omnitron" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -198,6 +202,9 @@ LOGO_ALLOW_PRIVATE_NETWORKS = env_bool("LOGO_ALLOW_PRIVATE_NETWORKS", False)
 # Token logins per client address (DRF rate syntax: "10/minute", "100/hour"). The counts live in
 # the database (`manage.py createcachetable`), so every gunicorn worker and host shares them.
 LOGIN_THROTTLE_RATE = os.environ.get("LOGIN_THROTTLE_RATE", "10/minute")
+# The client address the throttle counts by: DRF reads X-Forwarded-For whole unless told how many
+# proxies wrote into it, and any client can write that header.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "throttle": {
@@ -223,7 +230,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["omnitron.api.permissions.ModelPermissions"],
     "DEFAULT_PAGINATION_CLASS": "omnitron.api.pagination.PageLimitPagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "omnitron.api.filters.FilterBackend",
         "omnitron.api.filters.SortFilter",
     ],
     "DEFAULT_RENDERER_CLASSES": [
@@ -239,6 +246,7 @@ REST_FRAMEWORK = {
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "omnitron.api.negotiation.JSONFallbackNegotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "PAGE_SIZE": 10,
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "COERCE_DECIMAL_TO_STRING": True,
     "DATETIME_FORMAT": "iso-8601",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -2,6 +2,12 @@
 Admin pages of payment data, laid out for a payment team's daily work: cards filterable the
 way a panel filters them, BINs and installment plans edited on their card, bank accounts on
 their bank, and POS configs with their secrets masked.
+
+A card's BINs are edited on the card while it has at most `ROWS_SHOWN_INLINE` of them; a real
+BIN list gives a card thousands, and then the card's page shows their count and links to the
+BIN list filtered to the card instead (see `omnitron.admin`). The same holds for a card's
+per-currency POS and a bank's accounts (deleted accounts stay, inactive, so they only grow).
+Installment plans need no limit: a card has at most one per count, 36 in all.
 """
 
 import json
@@ -9,16 +15,27 @@ import json
 from django.contrib import admin
 from django.db.models import Count
 
-from omnitron.admin import ServiceModelAdmin, ServiceModelForm, service_inline_form
+from omnitron.admin import (
+    ChosenRelatedFilter,
+    ServiceModelAdmin,
+    ServiceModelForm,
+    ServiceTabularInline,
+)
 from omnitron.errors import InvalidConfigError
 from payments import models, secrets, services
 from payments.gateways import get_gateway
+
+# More rows than this of one parent are listed on their own page, not edited on the parent's.
+ROWS_SHOWN_INLINE = 50
 
 
 class PosAdminForm(ServiceModelForm):
     """Shows the config with secrets masked (plain to holders of `view_pos_secrets`, but never
     on a history page); a masked secret sent back keeps its stored value. Restoring a past
-    version from history therefore keeps the current secrets unless they are typed again."""
+    version from history therefore keeps the current secrets unless they are typed again.
+
+    The form only checks the config against the gateway; it keeps the config as sent, masks
+    and all, for `PosService` to merge with the stored secrets and encrypt when it saves."""
 
     reveal_secrets = False
 
@@ -39,10 +56,9 @@ class PosAdminForm(ServiceModelForm):
                 return cleaned
             # None for a new POS, and for a deleted one restored from its history.
             existing = models.Pos.objects.filter(pk=self.instance.pk).first()
+            gateway, config = cleaned["gateway"], cleaned["config"]
             try:
-                cleaned["config"] = services.PosService().prepare_config(
-                    existing, cleaned["gateway"], cleaned["config"]
-                )
+                services.PosService().prepare_config(existing, gateway, config)
             except InvalidConfigError as exc:
                 for field, problems in json.loads(exc.message).items():
                     self.add_error("config", f"{field}: {' '.join(problems)}")
@@ -73,9 +89,10 @@ class PosAdmin(ServiceModelAdmin):
         return form
 
 
-class BankAccountInline(admin.TabularInline):
+class BankAccountInline(ServiceTabularInline):
     model = models.BankAccount
-    form = service_inline_form(services.BankAccountService)
+    service_class = services.BankAccountService
+    shown_at_most = ROWS_SHOWN_INLINE
     fields = ["holder_name", "iban", "channel", "sort_order", "is_active"]
     extra = 0
 
@@ -108,23 +125,25 @@ class CardTypeAdmin(ServiceModelAdmin):
     readonly_fields = ["created_date", "modified_date"]
 
 
-class BinNumberInline(admin.TabularInline):
+class BinNumberInline(ServiceTabularInline):
     model = models.BinNumber
-    form = service_inline_form(services.BinNumberService)
+    service_class = services.BinNumberService
+    shown_at_most = ROWS_SHOWN_INLINE
     fields = ["bin_number"]
     extra = 1
 
 
-class InstallmentInline(admin.TabularInline):
+class InstallmentInline(ServiceTabularInline):
     model = models.Installment
-    form = service_inline_form(services.InstallmentService)
+    service_class = services.InstallmentService
     fields = ["installment_count", "label", "interest_rate", "is_active"]
     extra = 0
 
 
-class MultiCurrencyCardInline(admin.TabularInline):
+class MultiCurrencyCardInline(ServiceTabularInline):
     model = models.MultiCurrencyCard
-    form = service_inline_form(services.MultiCurrencyCardService)
+    service_class = services.MultiCurrencyCardService
+    shown_at_most = ROWS_SHOWN_INLINE
     fields = ["currency", "pos", "installment_pos", "three_d_pos"]
     extra = 0
 
@@ -173,7 +192,7 @@ class CardAdmin(ServiceModelAdmin):
 class MultiCurrencyCardAdmin(ServiceModelAdmin):
     service_class = services.MultiCurrencyCardService
     list_display = ["card", "currency", "pos", "installment_pos", "three_d_pos"]
-    list_filter = ["currency", "card__channel", "card__bank"]
+    list_filter = [("card", ChosenRelatedFilter), "currency", "card__channel", "card__bank"]
     search_fields = ["card__name", "currency"]
     list_select_related = ["card", "pos", "installment_pos", "three_d_pos"]
 
@@ -182,7 +201,7 @@ class MultiCurrencyCardAdmin(ServiceModelAdmin):
 class BinNumberAdmin(ServiceModelAdmin):
     service_class = services.BinNumberService
     list_display = ["bin_number", "card", "card_bank", "channel", "modified_date"]
-    list_filter = ["channel", "card__bank", "card__card_type"]
+    list_filter = [("card", ChosenRelatedFilter), "channel", "card__bank", "card__card_type"]
     search_fields = ["=bin_number", "card__name"]
     list_select_related = ["card__bank", "channel"]
     autocomplete_fields = ["card"]

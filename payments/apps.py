@@ -1,3 +1,5 @@
+"""The payments app: what a channel's checkout needs to take a card or transfer payment."""
+
 from django.apps import AppConfig
 
 

@@ -4,10 +4,21 @@ card networks of Turkey, real card programmes with BINs that public BIN lists gi
 bank and network, POS on the dummy, Garanti and Nestpay gateways (made-up credentials),
 installment plans, bank accounts with valid IBANs and the usual payment options.
 
-`load_demo_data()` is idempotent: objects are found by their natural keys (slug and channel,
-BIN and channel...), created when missing, updated only when they differ, so a second run
-changes nothing. Everything is written through the service layer, so POS secrets end up
-encrypted exactly as through the API.
+`make run` loads it on every start, after the user may have worked on it, so
+`load_demo_data()` only ever creates what is missing and never touches what is there:
+
+- an object is *there* when a live row has its natural key (slug and channel; a card's bank,
+  card type and payment type, or its slug; BIN and channel; card and installment count; card
+  and currency; bank and IBAN, whether the account is active or was deleted, which only
+  deactivates it). It is left alone, however the user changed it;
+- an object the user deleted (or whose natural key they changed) is not created again: its
+  history shows it existed. Neither is anything that needs it (the BINs and plans of a
+  deleted card);
+- the rest is created through the service layer, as through the API: checked, logged,
+  recorded in history, POS secrets encrypted.
+
+So a second run creates nothing, and the answer (`Tally`) says what was created, left alone
+and not re-created.
 """
 
 import logging
@@ -20,6 +31,7 @@ from payments import models, services
 from payments.gateways import get_gateway
 from payments.text import slug_from_name
 from sales_channels.models import Channel, ChannelType
+from sales_channels.services import ChannelService
 
 logger = logging.getLogger(__name__)
 
@@ -144,86 +156,112 @@ PAYMENT_OPTIONS = [
 ]
 
 
+CREATED = "created"
+LEFT_ALONE = "left alone"
+NOT_RECREATED = "not re-created"
+
+
 class Tally:
-    """Counts what a load did, per model."""
+    """Counts, per model, the demo objects a load created, left alone and did not re-create."""
 
     def __init__(self):
         self.counts = {}
 
     def add(self, model, outcome):
-        self.counts.setdefault(model._meta.verbose_name_plural, {}).setdefault(outcome, 0)
-        self.counts[model._meta.verbose_name_plural][outcome] += 1
+        outcomes = self.counts.setdefault(model._meta.verbose_name_plural, {})
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
 
-    def changed(self):
-        return sum(
-            count
-            for outcomes in self.counts.values()
-            for outcome, count in outcomes.items()
-            if outcome != "unchanged"
-        )
+    def total(self, outcome):
+        return sum(outcomes.get(outcome, 0) for outcomes in self.counts.values())
 
     def lines(self):
         for name, outcomes in self.counts.items():
-            detail = ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
+            detail = ", ".join(f"{count} {outcome}" for outcome, count in outcomes.items())
             yield f"{name}: {detail}"
 
 
 @transaction.atomic
 def load_demo_data():
-    """Create or update the demo data set; returns a `Tally` of what changed."""
+    """Create what is missing of the demo data set; return a `Tally` of what it did."""
     tally = Tally()
-    channel = _upsert(
+    channel = _ensure(
         tally,
-        None,
+        ChannelService,
         Channel,
-        {"name": CHANNEL_NAME},
+        [{"name": CHANNEL_NAME}],
         {"channel_type": ChannelType.WEB, "is_active": True},
     )
+    if channel is not None:
+        _load_channel(tally, channel)
+    logger.info(
+        "Demo data loaded: %s objects created, %s left alone, %s not re-created",
+        tally.total(CREATED),
+        tally.total(LEFT_ALONE),
+        tally.total(NOT_RECREATED),
+    )
+    return tally
 
+
+def _load_channel(tally, channel):
     banks = {
-        eft_code: _upsert(
+        eft_code: _ensure(
             tally,
             services.BankService,
             models.Bank,
-            {"slug": slug_from_name(name), "channel": channel},
+            [{"slug": slug_from_name(name), "channel": channel}],
             {"name": name, "eft_code": eft_code},
         )
         for name, eft_code in BANKS
     }
     card_types = {
-        name: _upsert(
+        name: _ensure(
             tally,
             services.CardTypeService,
             models.CardType,
-            {"slug": slug_from_name(name), "channel": channel},
+            [{"slug": slug_from_name(name), "channel": channel}],
             {"name": name},
         )
         for name in CARD_TYPES
     }
-    pos = {name: _upsert_pos(tally, channel, name, *rest) for name, *rest in POS}
+    pos = {
+        name: _ensure(
+            tally,
+            services.PosService,
+            models.Pos,
+            [{"slug": slug_from_name(name), "channel": channel}],
+            {
+                "name": name,
+                "gateway": get_gateway(gateway_key).value,
+                "config": config,
+                "resource_url": resource_url,
+                "three_d_resource_url": three_d_resource_url,
+            },
+        )
+        for name, gateway_key, config, resource_url, three_d_resource_url in POS
+    }
 
     for demo in CARDS:
         _load_card(tally, channel, demo, banks, card_types, pos)
 
-    for eft_code, holder, iban in BANK_ACCOUNTS:
-        _upsert(
+    for order, (eft_code, holder, iban) in enumerate(BANK_ACCOUNTS):
+        bank = banks[eft_code]
+        if bank is None:
+            continue
+        _ensure(
             tally,
             services.BankAccountService,
             models.BankAccount,
-            {"channel": channel, "iban": iban, "is_active": True},
-            {
-                "bank": banks[eft_code],
-                "holder_name": holder,
-                "sort_order": BANK_ACCOUNTS.index((eft_code, holder, iban)),
-            },
+            # Deleting an account only deactivates it: an inactive one is still there.
+            [{"bank": bank, "iban": iban}, {"channel": channel, "iban": iban, "is_active": True}],
+            {"channel": channel, "holder_name": holder, "sort_order": order, "is_active": True},
         )
 
     for order, (name, payment_type, config) in enumerate(PAYMENT_OPTIONS):
-        _upsert(
+        _ensure(
             tally,
             services.PaymentOptionService,
             models.PaymentOption,
-            {"slug": slug_from_name(name), "channel": channel},
+            [{"slug": slug_from_name(name), "channel": channel}],
             {
                 "name": name,
                 "payment_type": payment_type,
@@ -233,25 +271,25 @@ def load_demo_data():
             },
         )
 
-    logger.info("Demo data loaded: %s objects created or updated", tally.changed())
-    return tally
-
 
 def _load_card(tally, channel, demo, banks, card_types, pos):
-    bank = banks[demo.eft_code]
+    bank, card_type = banks[demo.eft_code], card_types[demo.card_type]
     card_pos = pos[BANK_POS.get(demo.eft_code, "Dummy POS")]
-    card = _upsert(
+    if bank is None or card_type is None or card_pos is None:
+        return
+    slug = slug_from_name(demo.name)
+    card = _ensure(
         tally,
         services.CardService,
         models.Card,
-        {
-            "bank": bank,
-            "card_type": card_types[demo.card_type],
-            "card_payment_type": demo.payment_type,
-        },
+        # Both unique sets of a card: either one taken means the card is there.
+        [
+            {"bank": bank, "card_type": card_type, "card_payment_type": demo.payment_type},
+            {"slug": slug, "channel": channel, "bank": bank, "card_type": card_type},
+        ],
         {
             "name": demo.name,
-            "slug": slug_from_name(demo.name),
+            "slug": slug,
             "channel": channel,
             "pos": card_pos,
             "installment_pos": card_pos,
@@ -262,77 +300,51 @@ def _load_card(tally, channel, demo, banks, card_types, pos):
             "three_d_payment": True,
         },
     )
+    if card is None:
+        return
     for bin_number in demo.bins:
-        _upsert(
+        _ensure(
             tally,
             services.BinNumberService,
             models.BinNumber,
-            {"channel": channel, "bin_number": bin_number},
+            [{"channel": channel, "bin_number": bin_number}],
             {"card": card},
         )
     for count, rate in demo.plans:
-        _upsert(
+        _ensure(
             tally,
             services.InstallmentService,
             models.Installment,
-            {"card": card, "installment_count": count},
+            [{"card": card, "installment_count": count}],
             {
                 "interest_rate": Decimal(rate),
                 "label": "Tek çekim" if count == 1 else f"{count} taksit",
                 "is_active": True,
             },
         )
-    for currency in demo.currencies:
-        _upsert(
+    dummy = pos["Dummy POS"]
+    for currency in demo.currencies if dummy is not None else ():
+        _ensure(
             tally,
             services.MultiCurrencyCardService,
             models.MultiCurrencyCard,
-            {"card": card, "currency": currency},
-            {"pos": pos["Dummy POS"], "installment_pos": pos["Dummy POS"], "three_d_pos": None},
+            [{"card": card, "currency": currency}],
+            {"pos": dummy, "installment_pos": dummy, "three_d_pos": None},
         )
 
 
-def _upsert(tally, service_class, model, lookup, values):
-    """Find by `lookup`; create with `values`, or update the fields that differ."""
-    instance = model.objects.filter(**lookup).first()
-    if instance is None:
-        data = {**lookup, **values}
-        instance = service_class().create(data) if service_class else model.objects.create(**data)
-        tally.add(model, "created")
-        return instance
-
-    changes = {name: value for name, value in values.items() if getattr(instance, name) != value}
-    if not changes:
-        tally.add(model, "unchanged")
-    elif service_class:
-        service_class().update(instance, changes)
-        tally.add(model, "updated")
-    else:
-        model.objects.filter(pk=instance.pk).update(**changes)
-        tally.add(model, "updated")
-    return instance
-
-
-def _upsert_pos(tally, channel, name, gateway_key, config, resource_url, three_d_resource_url):
-    service = services.PosService()
-    slug = slug_from_name(name)
-    gateway = get_gateway(gateway_key).value
-    values = {
-        "name": name,
-        "gateway": gateway,
-        "resource_url": resource_url,
-        "three_d_resource_url": three_d_resource_url,
-    }
-    instance = models.Pos.objects.filter(slug=slug, channel=channel).first()
-    if instance is None:
-        tally.add(models.Pos, "created")
-        return service.create({**values, "slug": slug, "channel": channel, "config": config})
-
-    changes = {key: value for key, value in values.items() if getattr(instance, key) != value}
-    if instance.gateway != gateway or service.plain_config(instance) != config:
-        changes["config"] = config
-    if changes:
-        tally.add(models.Pos, "updated")
-        return service.update(instance, changes)
-    tally.add(models.Pos, "unchanged")
-    return instance
+def _ensure(tally, service_class, model, keys, values):
+    """The object that one of `keys` (lookups of natural keys, the first one the object's own)
+    finds, left as it is; else a new one made of the first key and `values` through the
+    service, unless history shows that one existed and was deleted or changed since (then
+    None: nothing is re-created)."""
+    for key in keys:
+        found = model.objects.filter(**key).first()
+        if found is not None:
+            tally.add(model, LEFT_ALONE)
+            return found
+    if model.history.filter(**keys[0]).exists():
+        tally.add(model, NOT_RECREATED)
+        return None
+    tally.add(model, CREATED)
+    return service_class().create({**keys[0], **values})

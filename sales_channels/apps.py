@@ -1,3 +1,5 @@
+"""The sales-channel app: the web shops, apps and marketplaces payment data belongs to."""
+
 from django.apps import AppConfig
 
 

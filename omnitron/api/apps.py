@@ -1,3 +1,5 @@
+"""The app of the API's shared plumbing; `migrate` creates its login-throttle table."""
+
 from django.apps import AppConfig
 from django.core.management import call_command
 from django.db.models.signals import post_migrate

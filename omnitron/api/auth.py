@@ -3,9 +3,10 @@ Token login, as the reference API has it: `POST /api/v1/auth/login/` with a user
 password answers `{"key": "<token>"}`; clients then send `Authorization: Token <key>`.
 `POST /api/v1/auth/logout/` deletes the caller's token.
 
-Logins are throttled per client address (`LOGIN_THROTTLE_RATE`, default 10 a minute; behind a
-proxy DRF's `NUM_PROXIES` decides which address counts), counted in the database cache that all
-workers share, and failures are logged without what was typed.
+Logins are throttled per client address (`LOGIN_THROTTLE_RATE`, default 10 a minute), counted
+in the database cache that all workers share, and failures are logged without what was typed.
+The address is the connection's own; `X-Forwarded-For` counts only behind the number of proxies
+`TRUSTED_PROXIES` names, because a client can send that header with any value.
 """
 
 import logging

@@ -4,6 +4,8 @@ The one exception handler of the API.
 - `ServiceError` (a refusal by the service layer) becomes
   `406 {"non_field_errors": "<message>", "error_code": "<code>"}`.
 - Django's `ValidationError` (raised by models and services) becomes DRF's 400 body.
+- A form body Django refuses while parsing it (fields too large, too many fields or files)
+  becomes a 413 or 400 that says which limit, rather than a bare "Bad request".
 - A database `IntegrityError` or `ProtectedError` that a service did not turn into one of the
   above still reaches the client as a 4xx with a JSON body, never as a 500; it is logged,
   because it means a rule is missing from a service.
@@ -16,6 +18,8 @@ The one exception handler of the API.
 import logging
 import sqlite3
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
@@ -41,6 +45,10 @@ def exception_handler(exc, context):
 
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(as_serializer_error(exc))
+
+    refusal = _form_body_refusal(exc)
+    if refusal is not None:
+        return refusal
 
     # Before IntegrityError: Django's ProtectedError and RestrictedError are subclasses of it.
     if isinstance(exc, (ProtectedError, RestrictedError)):
@@ -69,6 +77,21 @@ def exception_handler(exc, context):
         )
 
     return drf_exception_handler(exc, context)
+
+
+def _form_body_refusal(exc):
+    """The answer to a form body over one of Django's parsing limits, or None."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        detail = f"The form fields other than files are larger than the {limit} bytes accepted."
+        return Response({"detail": detail}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, TooManyFilesSent):
+        detail = f"At most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files are accepted at once."
+        return Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, TooManyFieldsSent):
+        detail = f"At most {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} form fields are accepted."
+        return Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)
+    return None
 
 
 def is_sqlite_busy(exc):

@@ -2,9 +2,12 @@
 Query-string filtering and sorting that refuse what they do not understand.
 
 django-filter already answers an invalid value with a 400 naming the parameter; this module
-closes the gaps where it would quietly drop a filter instead: booleans (`?is_active=maybe`)
-and sort keys (`?sort=no_such_field`). Integer filters take whole numbers that a column can
-hold, and date-times are compared in UTC, so no odd value reaches the database as an error.
+closes the gaps where it would quietly drop a filter instead: booleans (`?is_active=maybe`),
+sort keys (`?sort=no_such_field`) and parameters that name no filter of the resource at all
+(`?slug=` on POS, which the reference does not filter by): each is a 400 naming it, because a
+list that is silently not filtered looks like the answer asked for. Integer filters take whole
+numbers that a column can hold, decimals are written out in digits, and date-times are compared
+in UTC, so no odd value reaches the database as an error.
 """
 
 import datetime
@@ -15,6 +18,9 @@ from django.db import models
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
+from rest_framework.settings import api_settings
+
+from omnitron.api.serializers import PLAIN_DECIMAL
 
 TIMESTAMP_LOOKUPS = ["exact", "gt", "gte", "lt", "lte"]
 TRUE_VALUES = {"true", "1", "yes"}
@@ -69,6 +75,19 @@ class BigIntegerField(forms.IntegerField):
         super().__init__(**kwargs)
 
 
+class PlainDecimalField(forms.DecimalField):
+    """A decimal written out in digits: `1e2` is refused as the API's decimal fields refuse it."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not PLAIN_DECIMAL.match(value.strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class PlainDecimalFilter(django_filters.NumberFilter):
+    field_class = PlainDecimalField
+
+
 class IntegerFilter(django_filters.NumberFilter):
     """A whole number. django-filter's NumberFilter takes any decimal (`1.5`, `-3e51`), which an
     integer column then truncates or cannot even hold (a database error, not a 400)."""
@@ -90,6 +109,7 @@ class FilterSet(filters.FilterSet):
         **filters.FilterSet.FILTER_DEFAULTS,
         models.BooleanField: {"filter_class": StrictBooleanFilter},
         models.DateTimeField: {"filter_class": UTCDateTimeFilter},
+        models.DecimalField: {"filter_class": PlainDecimalFilter},
         **{
             field: {"filter_class": IntegerFilter}
             for field in (
@@ -105,6 +125,30 @@ class FilterSet(filters.FilterSet):
             )
         },
     }
+
+
+class FilterBackend(filters.DjangoFilterBackend):
+    """django-filter's backend, refusing a query parameter that is neither a filter of the
+    resource nor one of pagination, sorting or the response format."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            unknown = set(request.query_params) - set(filterset.filters) - _other_parameters(view)
+            if unknown:
+                known = ", ".join(filterset.filters)
+                message = f"Not a filter of this resource. Its filters: {known}."
+                raise ValidationError({name: [message] for name in sorted(unknown)})
+        return filterset
+
+
+def _other_parameters(view):
+    """The query parameters that a list understands besides its filters."""
+    names = {api_settings.URL_FORMAT_OVERRIDE, SortFilter.ordering_param}
+    paginator = getattr(view, "paginator", None)
+    for attribute in ("page_query_param", "page_size_query_param"):
+        names.add(getattr(paginator, attribute, None))
+    return names
 
 
 class SortFilter(OrderingFilter):

@@ -1,5 +1,6 @@
 """
-A cap on the size of request bodies, checked before anything reads them.
+Middleware of the API: a cap on the size of request bodies, checked before anything reads them,
+and answers that no cache keeps.
 
 Django limits form data it parses itself (`DATA_UPLOAD_MAX_MEMORY_SIZE`), but DRF's JSON parser
 reads the body stream directly, so without this a client could make a worker read and parse a
@@ -18,6 +19,7 @@ field is missing.
 from django.conf import settings
 from django.http import JsonResponse
 from django.middleware import common as django_common
+from django.utils.cache import add_never_cache_headers
 
 from omnitron.api.exceptions import service_error_body
 from omnitron.api.handlers import API_PREFIX
@@ -78,6 +80,21 @@ def _content_length(request):
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return None
+
+
+class NeverCacheMiddleware:
+    """API answers are never stored by a browser or a proxy: they carry gateway secrets (to
+    holders of `payments.view_pos_secrets`), tokens (the login's answer) and data that changes
+    under the panel's hands. Django's never-cache headers, unless a view set its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith(API_PREFIX) and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response
 
 
 class CommonMiddleware(django_common.CommonMiddleware):

@@ -4,12 +4,16 @@ not have is an error rather than silently ignored (a misspelt `is_comercial` wou
 change nothing and answer 200)."""
 
 import json
+import re
 from collections.abc import Mapping
 
 from django.core import validators
 from rest_framework import serializers
 
 from omnitron.api.parsers import json_value_problem
+
+# A decimal written out in digits: no exponent, no thousands separator.
+PLAIN_DECIMAL = re.compile(r"\A[+-]?[0-9]+(?:\.[0-9]+)?\Z")
 
 
 class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
@@ -20,6 +24,15 @@ class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
             self.fail("incorrect_type", data_type=type(data).__name__)
         if isinstance(data, str) and not (data.isascii() and data.isdigit()):
             self.fail("incorrect_type", data_type="str")
+        return super().to_internal_value(data)
+
+
+class WholeNumberField(serializers.IntegerField):
+    """An integer written in ASCII digits: Python's `int` would also read `１` or `٣` as digits."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.isascii():
+            self.fail("invalid")
         return super().to_internal_value(data)
 
 
@@ -46,7 +59,14 @@ class ModelSerializer(serializers.ModelSerializer):
         """Check the unique sets; when one is broken, check them all once more. Each set is one
         query, so a concurrent request's row committed between two of them would break only the
         later sets; by the second pass that row is visible to every query, and the answer names
-        each set it breaks, as it does for a row stored before."""
+        each set it breaks, as it does for a row stored before.
+
+        An update is first asked of the view's service (`context["service"]`) whether it moves
+        the object to another channel: that refusal (406) answers before a unique set that the
+        move would break on the other channel (400)."""
+        service = self.context.get("service")
+        if self.instance is not None and service is not None:
+            service.check_channel_unchanged(self.instance, value)
         try:
             super().run_validators(value)
         except serializers.ValidationError:
@@ -64,6 +84,19 @@ class ModelSerializer(serializers.ModelSerializer):
                 if validator is not validators.validate_unicode_slug
             ]
         return field_class, field_kwargs
+
+
+class PlainDecimalField(serializers.DecimalField):
+    """A decimal written out in digits (`3.25`, as a string or a JSON number); exponent forms
+    such as `1e2` are refused, and so is more precision than the field keeps: nothing is
+    rounded silently. A JSON number is judged by its text as sent (`JSONNumber.text`)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, float):
+            data = getattr(data, "text", None) or repr(data)
+        if isinstance(data, str) and not PLAIN_DECIMAL.match(data.strip()):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class JSONObjectField(serializers.JSONField):

@@ -36,6 +36,9 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
         assert self.service_class is not None, f"{type(self).__name__} must set `service_class`."
         return self.service_class(user=self.request.user)
 
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "service": self.get_service()}
+
     def perform_create(self, serializer):
         serializer.instance = self.get_service().create(serializer.validated_data)
 

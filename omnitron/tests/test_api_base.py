@@ -1,9 +1,10 @@
 """What every resource inherits from the API base: literal input, the API root, the login
-throttle, refusals worded for the client even when a write races another, and a 503 when
-SQLite is too busy to take a write."""
+throttle, refusals worded for the client even when a write races another, answers not to be
+cached, the health check, and a 503 when SQLite is too busy to take a write."""
 
 import logging
 import sqlite3
+from unittest import mock
 
 import pytest
 from django.core.cache.backends.db import DatabaseCache
@@ -100,6 +101,33 @@ class TestLoginThrottle:
         assert [response.status_code for response in attempts] == [400] * 10 + [429]
         assert attempts[-1].json()["detail"].startswith("Request was throttled.")
 
+    def test_a_forwarded_for_header_does_not_buy_more_attempts(self, anonymous, admin_user):
+        attempts = [
+            anonymous.post(
+                "/api/v1/auth/login/",
+                {"username": "root", "password": "wrong"},
+                HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+            )
+            for n in range(11)
+        ]
+
+        assert [response.status_code for response in attempts] == [400] * 10 + [429]
+
+    def test_behind_a_trusted_proxy_the_address_it_forwards_counts(
+        self, anonymous, admin_user, settings
+    ):
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+        for _ in range(3):
+            anonymous.post(
+                "/api/v1/auth/login/",
+                {"username": "root", "password": "wrong"},
+                HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9",
+            )
+
+        counts = DatabaseCache("omnitron_throttle_cache", {})
+        assert len(counts.get("throttle_login_203.0.113.9")) == 3
+        assert counts.get("throttle_login_127.0.0.1") is None
+
     def test_the_attempts_are_counted_where_every_worker_sees_them(self, anonymous, admin_user):
         for _ in range(3):
             anonymous.post("/api/v1/auth/login/", {"username": "root", "password": "wrong"})
@@ -150,6 +178,45 @@ class TestThrottleTable:
         call_command("migrate", verbosity=0)
 
         assert "omnitron_throttle_cache" in connection.introspection.table_names()
+
+
+class TestCaching:
+    NEVER = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+    def test_the_login_answer_with_its_token_is_not_to_be_stored(self, anonymous, admin_user):
+        response = anonymous.post(
+            "/api/v1/auth/login/", {"username": "root", "password": "root-pass-123"}
+        )
+
+        assert response.status_code == 200
+        assert response["Cache-Control"] == self.NEVER
+
+    def test_api_answers_are_not_to_be_stored(self, api):
+        response = api.get("/api/v1/pos/")
+
+        assert response.status_code == 200
+        assert response["Cache-Control"] == self.NEVER
+
+    def test_pages_outside_the_api_keep_their_own_headers(self, client, db):
+        response = client.get("/health/")
+
+        assert response.status_code == 200
+        assert response.has_header("Cache-Control") is False
+
+
+class TestHealth:
+    def test_a_database_that_answers_is_ok(self, client, db):
+        response = client.get("/health/")
+
+        assert response.status_code == 200
+        assert response.json() == {"status": "ok", "database": "ok"}
+
+    def test_a_database_that_fails_is_a_503(self, client, db):
+        with mock.patch("omnitron.urls.connection.cursor", side_effect=OperationalError("down")):
+            response = client.get("/health/")
+
+        assert response.status_code == 503
+        assert response.json() == {"status": "unavailable", "database": "error"}
 
 
 def as_django_raises(error):

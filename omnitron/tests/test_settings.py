@@ -22,6 +22,9 @@ def settings_of(expr, **env):
             "DATABASE_URL",
             "ALLOWED_HOSTS",
             "SECURE_COOKIES",
+            "LOGO_ALLOW_PRIVATE_NETWORKS",
+            "UPLOAD_MAX_BYTES",
+            "TRUSTED_PROXIES",
         }
     }
     clean.update({"DJANGO_SETTINGS_MODULE": "omnitron.settings", "READ_DOT_ENV": "0", **env})
@@ -94,6 +97,22 @@ def test_production_defaults_without_debug():
         CONFIG_ENCRYPTION_KEYS="dGVzdC1vbmx5LWtleS1ub3QtZm9yLXByb2R1Y3Rpb24=",
     )
     assert result.stdout.strip() == "False True ['127.0.0.1', 'localhost']"
+
+
+def test_uploads_default_to_10_mb_public_logos_and_no_trusted_proxy():
+    result = settings_of(
+        "settings.UPLOAD_MAX_BYTES, settings.LOGO_ALLOW_PRIVATE_NETWORKS, "
+        "settings.REST_FRAMEWORK['NUM_PROXIES']",
+        DEBUG="1",
+    )
+    assert result.stdout.strip() == "10485760 False 0"
+
+
+def test_the_environment_can_let_logo_downloads_reach_private_networks():
+    result = settings_of(
+        "settings.LOGO_ALLOW_PRIVATE_NETWORKS", DEBUG="1", **{"LOGO_ALLOW_PRIVATE_NETWORKS": "1"}
+    )
+    assert result.stdout.strip() == "True"
 
 
 def test_models_and_migrations_agree(db):

@@ -4,19 +4,23 @@ need nothing but the request itself (formats, ranges, unique sets). Rules that i
 rows live in `payments.services`.
 """
 
-import re
 from decimal import Decimal
 
 from rest_framework import serializers
 
-from omnitron.api.serializers import JSONObjectField, ModelSerializer
+from omnitron.api.serializers import (
+    JSONObjectField,
+    ModelSerializer,
+    PlainDecimalField,
+    StrictPrimaryKeyRelatedField,
+    WholeNumberField,
+)
 from payments import models, secrets, validators
 from payments.gateways import GATEWAYS, get_gateway
 from payments.validators import normalize_iban, validate_currency
 from sales_channels.models import Channel
 
 TIMESTAMPS = ["created_date", "modified_date"]
-PLAIN_DECIMAL = re.compile(r"\A[+-]?[0-9]+(?:\.[0-9]+)?\Z")
 
 
 class GatewayField(serializers.ChoiceField):
@@ -30,20 +34,6 @@ class GatewayField(serializers.ChoiceField):
         if gateway is None:
             self.fail("invalid_choice", input=data)
         return gateway.value
-
-
-class PlainDecimalField(serializers.DecimalField):
-    """A decimal written out in digits (`3.25`); exponent forms such as `1e2` are refused, and
-    so is more precision than the field keeps: nothing is rounded silently."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, str) and not PLAIN_DECIMAL.match(data.strip()):
-            self.fail("invalid")
-        if isinstance(data, float):
-            data = repr(data)
-            if not PLAIN_DECIMAL.match(data):
-                self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 class PosSerializer(ModelSerializer):
@@ -206,14 +196,14 @@ class UploadSerializer(serializers.Serializer):
 class BankUploadQuerySerializer(serializers.Serializer):
     """The query of a bank upload: the channel the banks are created on."""
 
-    channel = serializers.PrimaryKeyRelatedField(queryset=Channel.objects.all())
+    channel = StrictPrimaryKeyRelatedField(queryset=Channel.objects.all())
 
 
 class BinLookupQuerySerializer(serializers.Serializer):
     """The query of `GET /api/v1/bin_numbers/lookup/`. An amount is a plain decimal of at most 2
     places (more is a 400, never rounded); error messages never repeat the card digits."""
 
-    channel = serializers.IntegerField(
+    channel = WholeNumberField(
         min_value=1, max_value=2**63 - 1, help_text="The sales channel's id."
     )
     bin = serializers.RegexField(

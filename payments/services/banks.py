@@ -191,7 +191,9 @@ class BankAccountService(ModelService):
 
     def delete(self, instance):
         instance.is_active = False
+        self.sign(instance)
         instance.save(update_fields=["is_active", "modified_date"])
+        logger.info("Deactivated bankaccount pk=%s", instance.pk)
 
 
 def _download(slug, url):

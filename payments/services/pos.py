@@ -16,10 +16,10 @@ class PosService(ModelService):
     channel_change_code = "pos_100_3"
     protected_delete_code = "pos_100_1"
 
-    def create(self, data):
+    def create(self, data, instance=None):
         data = dict(data)
         data["config"] = self.prepare_config(None, data["gateway"], data.get("config", {}))
-        return super().create(data)
+        return super().create(data, instance)
 
     def update(self, instance, data):
         data = dict(data)

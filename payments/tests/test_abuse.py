@@ -282,6 +282,38 @@ class TestOversizedBodies:
             "detail": "The request body is larger than the 3000 bytes accepted."
         }
 
+    def test_a_large_text_field_in_a_form_is_a_413_saying_so(self, api, settings):
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+        response = api.post("/api/v1/channels/", {"name": "x" * 1500}, format="multipart")
+
+        assert response.status_code == 413
+        assert response.json() == {
+            "detail": "The form fields other than files are larger than the 1000 bytes accepted."
+        }
+        assert Channel.objects.count() == 0
+
+    def test_too_many_files_in_a_form_is_a_400_saying_so(self, api, settings):
+        settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+        files = {f"file{n}": io.BytesIO(b"405040\n") for n in range(3)}
+        for name, upload in files.items():
+            upload.name = f"{name}.csv"
+
+        response = api.post("/api/v1/channels/", {"name": "Web", **files}, format="multipart")
+
+        assert response.status_code == 400
+        assert response.json() == {"detail": "At most 2 files are accepted at once."}
+        assert Channel.objects.count() == 0
+
+    def test_too_many_fields_in_a_form_is_a_400_saying_so(self, api, settings):
+        settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 3
+        fields = {f"field{n}": "x" for n in range(5)}
+
+        response = api.post("/api/v1/channels/", fields, format="multipart")
+
+        assert response.status_code == 400
+        assert response.json() == {"detail": "At most 3 form fields are accepted."}
+
     def test_a_logo_over_the_logo_limit_is_a_400(self, api, settings, bodies):
         settings.LOGO_MAX_BYTES = 1000
         before = counts()

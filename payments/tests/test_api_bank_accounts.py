@@ -2,6 +2,7 @@
 `sort_order`, filtered by IBAN whatever its spacing, and deleted by deactivation."""
 
 import csv
+import logging
 
 import pytest
 
@@ -158,6 +159,22 @@ class TestWrites:
         account.refresh_from_db()
         assert account.is_active is False
         assert api.get(f"/api/v1/bank_accounts/{account.pk}/").json()["is_active"] is False
+
+    def test_delete_is_logged_and_recorded_as_the_callers_change(
+        self, api, bank, admin_user, caplog
+    ):
+        account = BankAccountFactory(bank=bank, channel=bank.channel)
+
+        with caplog.at_level(logging.INFO, logger="payments.services.banks"):
+            api.delete(f"/api/v1/bank_accounts/{account.pk}/")
+
+        assert f"Deactivated bankaccount pk={account.pk}" in caplog.messages
+        latest = account.history.first()
+        assert (latest.history_type, latest.is_active, latest.history_user) == (
+            "~",
+            False,
+            admin_user,
+        )
 
 
 class TestListing:

@@ -197,6 +197,21 @@ class TestUpdateAndDelete:
         assert response.status_code == 406
         assert response.json()["error_code"] == "bank_100_2"
 
+    def test_a_put_onto_a_channel_with_the_same_slug_is_still_bank_100_2(self, api, channel):
+        bank = BankFactory(slug="akbank", channel=channel)
+        other = ChannelFactory()
+        BankFactory(slug="akbank", channel=other)
+
+        response = api.put(
+            f"/api/v1/banks/{bank.pk}/", {"name": "Akbank", "slug": "akbank", "channel": other.pk}
+        )
+
+        assert response.status_code == 406
+        assert response.json() == {
+            "non_field_errors": "Channel: Web Shop of Bank: akbank cannot change.",
+            "error_code": "bank_100_2",
+        }
+
     def test_an_unused_bank_is_deleted(self, api):
         bank = BankFactory()
 

@@ -101,6 +101,19 @@ class TestWrites:
             "error_code": "card_type_100_2",
         }
 
+    def test_a_move_onto_a_channel_with_the_same_slug_is_still_card_type_100_2(self, api, channel):
+        card_type = CardTypeFactory(slug="troy", channel=channel)
+        other = ChannelFactory()
+        CardTypeFactory(slug="troy", channel=other)
+
+        response = api.patch(f"/api/v1/card_types/{card_type.pk}/", {"channel": other.pk})
+
+        assert response.status_code == 406
+        assert response.json() == {
+            "non_field_errors": "Channel: Web Shop of CardType: troy cannot change.",
+            "error_code": "card_type_100_2",
+        }
+
     def test_an_unused_card_type_is_deleted(self, api):
         card_type = CardTypeFactory()
 
@@ -138,7 +151,16 @@ class TestFilters:
         response = api.get("/api/v1/card_types/?modified_date__gt=2024-01-01T00:00:00Z")
         assert pks(response) == [new.pk]
 
-    def test_slug_is_not_a_reference_filter(self, api):
+    def test_slug_is_not_a_reference_filter_and_is_a_400(self, api):
         CardTypeFactory(slug="visa")
-        CardTypeFactory(slug="troy")
-        assert len(pks(api.get("/api/v1/card_types/?slug=visa"))) == 2
+
+        response = api.get("/api/v1/card_types/?slug=visa")
+
+        assert response.status_code == 400
+        assert response.json() == {
+            "slug": [
+                "Not a filter of this resource. Its filters: channel, modified_date, "
+                "modified_date__gt, modified_date__gte, modified_date__lt, modified_date__lte, "
+                "id, id__in."
+            ]
+        }

@@ -49,6 +49,18 @@ class TestChannelWrites:
         assert response.status_code == 400
         assert response.json() == {"conf": ["Must be a JSON object."]}
 
+    def test_numbers_in_conf_are_stored_as_sent(self, api):
+        response = api.generic(
+            "POST",
+            "/api/v1/channels/",
+            '{"name": "Shop", "conf": {"fee": 1.5, "cap": 2.5e3, "count": 3}}',
+            content_type="application/json",
+        )
+
+        assert response.status_code == 201
+        assert response.json()["conf"] == {"fee": 1.5, "cap": 2500.0, "count": 3}
+        assert Channel.objects.get(name="Shop").conf == {"fee": 1.5, "cap": 2500.0, "count": 3}
+
     def test_a_name_is_required(self, api):
         response = api.post("/api/v1/channels/", {})
 

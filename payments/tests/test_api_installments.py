@@ -74,29 +74,41 @@ class TestWrites:
         assert response.status_code == 400
         assert response.json() == {"interest_rate": ["A valid number is required."]}
 
-    def test_a_json_number_in_exponent_form_is_taken_at_its_exact_value(self, api, card):
-        """Once parsed, the JSON number 1e2 is the number 100: nothing to round, so it is kept.
-        Only the text form "1e2" is refused."""
+    @pytest.mark.parametrize("sent", ["1e2", "1E2", "2.5e1", "1e-7"])
+    def test_a_json_number_in_exponent_form_is_a_400_as_its_text_form_is(self, api, card, sent):
         response = api.generic(
             "POST",
             "/api/v1/installments/",
-            f'{{"card": {card.pk}, "installment_count": 3, "interest_rate": 1e2}}',
-            content_type="application/json",
-        )
-
-        assert response.status_code == 201
-        assert response.json()["interest_rate"] == "100.00"
-
-    def test_a_json_number_with_a_tiny_exponent_is_a_400(self, api, card):
-        response = api.generic(
-            "POST",
-            "/api/v1/installments/",
-            f'{{"card": {card.pk}, "installment_count": 3, "interest_rate": 1e-7}}',
+            f'{{"card": {card.pk}, "installment_count": 3, "interest_rate": {sent}}}',
             content_type="application/json",
         )
 
         assert response.status_code == 400
-        assert list(response.json()) == ["interest_rate"]
+        assert response.json() == {"interest_rate": ["A valid number is required."]}
+        assert models.Installment.objects.count() == 0
+
+    @pytest.mark.parametrize(
+        ("sent", "message"),
+        [
+            ("2.990", "Ensure that there are no more than 2 decimal places."),
+            ("1.005", "Ensure that there are no more than 2 decimal places."),
+            ("1.10000000000000001", "Ensure that there are no more than 5 digits in total."),
+        ],
+    )
+    def test_a_json_number_with_more_places_is_a_400_though_its_float_has_two(
+        self, api, card, sent, message
+    ):
+        # As floats, 2.990 is 2.99 and 1.10000000000000001 is 1.1: the text is what was sent.
+        response = api.generic(
+            "POST",
+            "/api/v1/installments/",
+            f'{{"card": {card.pk}, "installment_count": 3, "interest_rate": {sent}}}',
+            content_type="application/json",
+        )
+
+        assert response.status_code == 400
+        assert response.json() == {"interest_rate": [message]}
+        assert models.Installment.objects.count() == 0
 
     def test_a_negative_rate_is_a_400(self, api, card):
         response = api.post(
@@ -193,6 +205,16 @@ class TestFilters:
         [
             ("is_active=maybe", {"is_active": ["Enter true or false."]}),
             ("interest_rate=abc", {"interest_rate": ["Enter a number."]}),
+            ("interest_rate=1e2", {"interest_rate": ["Enter a number."]}),
+            (
+                "modified_date__lte=2000-01-01",
+                {
+                    "modified_date__lte": [
+                        "Not a filter of this resource. Its filters: card, installment_count, "
+                        "interest_rate, is_active, id, id__in."
+                    ]
+                },
+            ),
             ("installment_count=three", {"installment_count": ["Enter a whole number."]}),
         ],
     )

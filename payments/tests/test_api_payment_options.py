@@ -4,7 +4,7 @@ reference's `PaymentOptionFilter` with unicode values."""
 import pytest
 
 from payments import models
-from payments.resources import filters
+from payments.resources import filters, views
 from payments.tests.factories import ChannelFactory, PaymentOptionFactory
 from payments.tests.helpers import pks
 
@@ -127,7 +127,7 @@ class TestWrites:
 
 class TestFilters:
     def test_the_filterset_has_the_reference_name(self):
-        assert filters.PaymentOptionFilter.__name__ == "PaymentOptionFilter"
+        assert views.PaymentOptionViewSet.filterset_class.__name__ == "PaymentOptionFilter"
         assert set(filters.PaymentOptionFilter.base_filters) == {
             "id",
             "id__in",

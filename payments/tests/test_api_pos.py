@@ -336,12 +336,42 @@ class TestFilters:
         assert pks(api.get("/api/v1/pos/?modified_date__gte=2024-01-01T00:00:00Z")) == [new.pk]
         assert pks(api.get("/api/v1/pos/?modified_date=2023-01-01T00:00:00Z")) == [old.pk]
 
-    @pytest.mark.parametrize("query", ["name=Garanti", "slug=garanti", "gateway=nestpay"])
-    def test_only_the_reference_filters_exist(self, api, query):
-        """The reference lists only channel, id and modified_date: other fields do not filter."""
+    @pytest.mark.parametrize(
+        ("query", "name"),
+        [("name=Garanti", "name"), ("slug=garanti", "slug"), ("gateway=nestpay", "gateway")],
+    )
+    def test_only_the_reference_filters_exist(self, api, query, name):
+        """The reference lists only channel, id and modified_date: another field is a 400, not
+        a list that looks filtered and is not."""
         PosFactory(name="Garanti", slug="garanti")
-        PosFactory(name="Other", slug="other")
-        assert len(pks(api.get(f"/api/v1/pos/?{query}"))) == 2
+
+        response = api.get(f"/api/v1/pos/?{query}")
+
+        assert response.status_code == 400
+        assert response.json() == {
+            name: [
+                "Not a filter of this resource. Its filters: channel, modified_date, "
+                "modified_date__gt, modified_date__gte, modified_date__lt, modified_date__lte, "
+                "id, id__in."
+            ]
+        }
+
+    @pytest.mark.parametrize("query", ["page=1", "limit=5", "sort=-name", "format=json"])
+    def test_pagination_sorting_and_format_are_not_taken_for_filters(self, api, query):
+        PosFactory()
+
+        response = api.get(f"/api/v1/pos/?{query}")
+
+        assert response.status_code == 200
+        assert response.json()["count"] == 1
+
+    def test_an_unknown_parameter_on_a_detail_url_is_a_400_too(self, api):
+        pos = PosFactory()
+
+        response = api.get(f"/api/v1/pos/{pos.pk}/?slug=x")
+
+        assert response.status_code == 400
+        assert list(response.json()) == ["slug"]
 
     def test_a_non_numeric_channel_is_a_400(self, api):
         response = api.get("/api/v1/pos/?channel=abc")

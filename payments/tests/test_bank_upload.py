@@ -57,6 +57,7 @@ class TestChannel:
         ("value", "message"),
         [
             ("abc", "Incorrect type. Expected pk value, received str."),
+            ("١", "Incorrect type. Expected pk value, received str."),  # an Arabic-Indic one
             ("999999", 'Invalid pk "999999" - object does not exist.'),
         ],
     )

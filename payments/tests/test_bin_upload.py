@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from rest_framework.parsers import MultiPartParser
 
 from conftest import grant, token_client
@@ -99,6 +100,20 @@ class TestRealBinList:
         answer = upload(api, card, real_bin_list).json()
 
         assert set(answer.values()) == {"created"}
+
+
+class TestBatches:
+    def test_six_thousand_rows_are_written_in_batches_not_row_by_row(self, api, card):
+        content = "".join(f"{40000000 + n}\n" for n in range(6000)).encode()
+
+        with CaptureQueriesContext(connection) as queries:
+            response = upload(api, card, content)
+
+        assert response.status_code == 200
+        assert BinNumber.objects.filter(card=card).count() == 6000
+        # Row by row would be 6,000 inserts and as many history rows. PostgreSQL needs 20
+        # queries (5 a batch of 2,000); SQLite 110, its bulk inserts split at 999 parameters.
+        assert len(queries) <= 120
 
 
 class TestRowDefects:

@@ -109,12 +109,56 @@ class TestSchemaEndpoint:
 
         assert response.status_code == 200
         body = response.json()
-        assert list(body) == [gateway.value for gateway in GATEWAYS]
+        assert list(body) == [
+            f"{PREFIX}.{path}"
+            for path in (
+                "gpay.GPayGateway",
+                "garanti.GarantiGateway",
+                "nestpay.NestpayGateway",
+                "posnet.PosnetGateway",
+                "payu.PayUGateway",
+                "mastercard.MastercardGateway",
+                "masterpass.MasterpassGateway",
+                "iyzico.IyzicoGateway",
+                "paytr.PayTRGateway",
+                "param.ParamGateway",
+                "craftgate.CraftgateGateway",
+                "stripe.StripeGateway",
+                "dummy.DummyGateway",
+            )
+        ]
+        text = {"type": "string", "minLength": 1}
         assert body[f"{PREFIX}.gpay.GPayGateway"] == {
             "value": f"{PREFIX}.gpay.GPayGateway",
             "key": "gpay",
             "name": "Gpay",
-            "schema": get_gateway("gpay").schema,
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "auth": {
+                        "type": "object",
+                        "properties": {
+                            "merchant_id": {**text, "description": "Merchant number"},
+                            "terminal_id": {**text, "description": "Terminal number"},
+                            "password": {
+                                **text,
+                                "writeOnly": True,
+                                "description": "Provisioning password",
+                            },
+                        },
+                        "required": ["merchant_id", "terminal_id", "password"],
+                        "additionalProperties": False,
+                    },
+                    "store_key": {**text, "writeOnly": True, "description": "3-D Secure store key"},
+                    "mode": {
+                        "type": "string",
+                        "enum": ["TEST", "LIVE"],
+                        "description": "Environment",
+                    },
+                },
+                "required": ["auth", "store_key", "mode"],
+                "additionalProperties": False,
+            },
             "secret_fields": ["auth.password", "store_key"],
         }
 

@@ -82,6 +82,25 @@ class TestRecords:
             "channel": (None, channel.pk),
         }
 
+    def test_a_put_that_changes_nothing_writes_no_record(self, api):
+        bank = factories.BankFactory(name="Akbank", slug="akbank", eft_code="0046")
+        body = {"name": "Akbank", "slug": "akbank", "eft_code": "0046", "channel": bank.channel_id}
+
+        response = api.put(f"/api/v1/banks/{bank.pk}/", body)
+
+        assert response.status_code == 200
+        assert history(api, "banks", bank.pk).data["count"] == 1
+        assert models.Bank.objects.get(pk=bank.pk).modified_date == bank.modified_date
+
+    def test_a_pos_patch_sending_its_secrets_masked_writes_no_record(self, api):
+        pos = factories.PosFactory(gateway=NESTPAY, config=NESTPAY_CONFIG)
+        masked = {**NESTPAY_CONFIG, "password": "********", "store_key": "********"}
+
+        response = api.patch(f"/api/v1/pos/{pos.pk}/", {"config": masked}, format="json")
+
+        assert response.status_code == 200
+        assert history(api, "pos", pos.pk).data["count"] == 1
+
     def test_a_deleted_object_keeps_its_history_at_its_old_id(self, api):
         card_type = factories.CardTypeFactory()
         pk = card_type.pk

@@ -439,6 +439,7 @@ class TestRefusedInput:
         ("value", "message"),
         [
             ("web", "A valid integer is required."),
+            ("１", "A valid integer is required."),  # a full-width digit one
             ("0", "Ensure this value is greater than or equal to 1."),
             (
                 "99999999999999999999",
