@@ -13,6 +13,8 @@ WORKERS ?= 3
 # proxy.
 TIMEOUT ?= 180
 # The access log leaves out query strings: a BIN lookup carries card-number digits.
+# No control socket: gunicorn would open one at the same path (~/.gunicorn/gunicorn.ctl) for
+# every instance a user starts, so two services on one machine would take over each other's.
 ACCESS_LOG_FORMAT := %(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms
 
 .PHONY: run serve test lint bench-upload bench-lookup clean
@@ -25,7 +27,8 @@ run: $(VENV)/.runtime .env
 	$(PY) manage.py ensure_admin --url http://$(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/, API at /api/v1/, docs at /api/docs/)"
 	$(VENV)/bin/gunicorn omnitron.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--timeout $(TIMEOUT) --access-logfile - --access-logformat '$(ACCESS_LOG_FORMAT)'
+		--timeout $(TIMEOUT) --no-control-socket \
+		--access-logfile - --access-logformat '$(ACCESS_LOG_FORMAT)'
 
 ## Run the whole test suite (on SQLite, or on the database DATABASE_URL names).
 test: $(VENV)/.dev

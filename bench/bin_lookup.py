@@ -318,7 +318,7 @@ class GunicornServer:
             sys.executable, "-m", "gunicorn", "omnitron.wsgi:application",
             "--bind", f"{HOST}:{self.port}", "--workers", str(self.workers),
             "--worker-class", "gthread", "--threads", "1", "--keep-alive", "60",
-            "--log-level", "warning",
+            "--log-level", "warning", "--no-control-socket",
         ]  # fmt: skip
         self.process = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
         deadline = time.monotonic() + 30
