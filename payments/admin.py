@@ -27,6 +27,8 @@ from payments.gateways import get_gateway
 
 # More rows than this of one parent are listed on their own page, not edited on the parent's.
 ROWS_SHOWN_INLINE = 50
+# What a card's delete takes with it.
+CARD_PARTS = (models.BinNumber, models.Installment, models.MultiCurrencyCard)
 
 
 class PosAdminForm(ServiceModelForm):
@@ -187,6 +189,29 @@ class CardAdmin(ServiceModelAdmin):
         ("Dates", {"fields": ["created_date", "modified_date"], "classes": ["collapse"]}),
     ]
 
+    def get_deleted_objects(self, objs, request):
+        """What the delete page lists. Django loads and lists every object a delete takes with
+        it, one line each: for cards with more than `ROWS_SHOWN_INLINE` BINs it counts them
+        instead (a card with 100,000 BINs made 8.6 MB of HTML, in 7 s)."""
+        cards = list(objs)
+        if models.BinNumber.objects.filter(card__in=cards).count() <= ROWS_SHOWN_INLINE:
+            return super().get_deleted_objects(cards, request)
+        counts = {model: model.objects.filter(card__in=cards).count() for model in CARD_PARTS}
+        counts = {model: count for model, count in counts.items() if count}
+        lines = [f"Card: {card}" for card in cards] + [
+            f"{count:,} {_kind(model, count)}" for model, count in counts.items()
+        ]
+        model_count = {
+            models.Card._meta.verbose_name_plural: len(cards),
+            **{model._meta.verbose_name_plural: count for model, count in counts.items()},
+        }
+        perms_needed = {
+            model._meta.verbose_name
+            for model in (models.Card, *counts)
+            if not self.admin_site.get_model_admin(model).has_delete_permission(request)
+        }
+        return lines, model_count, perms_needed, []
+
 
 @admin.register(models.MultiCurrencyCard)
 class MultiCurrencyCardAdmin(ServiceModelAdmin):
@@ -239,3 +264,7 @@ class PaymentOptionAdmin(ServiceModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     list_editable = ["sort_order", "is_active"]
+
+
+def _kind(model, count):
+    return model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural

@@ -118,6 +118,43 @@ class TestCardPageWithManyBins:
         assert response.context["cl"].result_count == 0
 
 
+class TestDeletingACardWithManyBins:
+    @pytest.fixture
+    def card(self, shared_data):
+        card = CardFactory(name="Bonus")
+        rows = enumerate(turkish_bin_list(shared_data), start=2)
+        BinNumberService().bulk_create(card, rows, ImportTally())
+        InstallmentFactory(card=card, installment_count=3)
+        return card
+
+    def test_the_delete_page_counts_the_bins_instead_of_listing_them(self, panel, card):
+        response = panel.get(f"/admin/payments/card/{card.pk}/delete/")
+
+        assert response.status_code == 200
+        assert len(response.content) < 100_000
+        page = response.content.decode()
+        assert "1,875 BIN numbers" in page
+        assert "1 installment<" in page
+        assert "405040" not in page
+
+    def test_confirming_deletes_the_card_with_its_bins(self, panel, card):
+        response = panel.post(f"/admin/payments/card/{card.pk}/delete/", {"post": "yes"})
+
+        assert response.status_code == 302
+        assert models.Card.objects.filter(pk=card.pk).exists() is False
+        assert models.BinNumber.objects.filter(card_id=card.pk).count() == 0
+
+    def test_a_user_who_may_not_delete_bins_is_told_so(self, client, django_user_model, card):
+        user = django_user_model.objects.create_user("panel", password="x", is_staff=True)
+        grant(user, "payments.view_card", "payments.delete_card")
+        client.force_login(user)
+
+        response = client.get(f"/admin/payments/card/{card.pk}/delete/")
+
+        assert response.status_code == 200
+        assert response.context["perms_lacking"] == {"BIN number", "installment"}
+
+
 class TestCardPageWithFewBins:
     def test_the_bins_of_a_card_with_few_are_edited_on_its_page(self, panel):
         card = CardFactory()
