@@ -14,9 +14,11 @@ server or network in between) and prints rows per second and memory:
 - the process's peak RSS (`ru_maxrss`) before and after it;
 - the peak of Python allocations during a second, traced upload of the same size (the answer
   itself, one entry per row, is part of it);
-- the service alone with a counting report (the management command's way, no answer kept) at
-  a fifth of the rows and at all of them: the two peaks should be about the same, because the
-  file is streamed and only the in-file duplicate check (one entry per BIN) grows.
+- the service alone as `manage.py import_bin_numbers` calls it (a counting report, batches
+  committed on their own, no BIN kept beyond its batch) at a fifth of the rows and at all of
+  them: the two peaks should be about the same, because the file is streamed and nothing is
+  kept per row. (An upload keeps each BIN's first line for the whole file, to name it in a
+  repeat's message, on top of its answer.)
 
 Without `DATABASE_URL` it creates the database `bench_bin_upload_<pid>` on
 postgres://postgres@127.0.0.1:5432 and drops it at the end; with it, the database is created
@@ -104,7 +106,7 @@ def run(database_url, rows):
             part = Path(folder) / f"bins-{count}.csv"
             write_bin_file(part, count)
             print(
-                f"service alone, counts only, {count:,} rows: peak Python allocations "
+                f"service alone, as the import command, {count:,} rows: peak Python allocations "
                 f"{traced_service_import(part):.1f} MB"
             )
 
@@ -149,7 +151,9 @@ def traced_service_import(path):
     tracemalloc.start()
     with path.open("rb") as binary:
         values = imports.bin_number_values(imports.CsvFile(binary))
-        BinNumberService().bulk_create(card, values, imports.ImportTally())
+        BinNumberService().bulk_create(
+            card, values, imports.ImportTally(), atomic=False, remember_lines=False
+        )
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return peak / 1e6
