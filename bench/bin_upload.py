@@ -28,6 +28,7 @@ the service's SQLite options (`make run`'s default database). Target: 100,000 ro
 """
 
 import argparse
+import contextlib
 import os
 import random
 import resource
@@ -51,20 +52,8 @@ def main():
     parser.add_argument("--sqlite", action="store_true", help="on a throwaway SQLite file")
     arguments = parser.parse_args()
 
-    if arguments.sqlite:
-        with tempfile.TemporaryDirectory() as folder:
-            run(f"sqlite:///{folder}/bench.sqlite3", arguments.rows)
-        return
-    database_url = os.environ.get("DATABASE_URL")
-    throwaway = database_url is None
-    if throwaway:
-        database_url = f"{SERVER}/bench_bin_upload_{os.getpid()}"
-    name = create_database(database_url)
-    try:
+    with bench_database("bench_bin_upload", sqlite=arguments.sqlite) as database_url:
         run(database_url, arguments.rows)
-    finally:
-        if throwaway:
-            drop_database(database_url, name)
 
 
 def run(database_url, rows):
@@ -222,6 +211,27 @@ def setup_django(database_url):
     from django.conf import settings
 
     settings.ALLOWED_HOSTS = ["testserver"]
+
+
+@contextlib.contextmanager
+def bench_database(prefix, *, sqlite=False):
+    """The URL of the database a benchmark runs on: a throwaway SQLite file with `sqlite`, else
+    `DATABASE_URL` (created when missing, kept), else a PostgreSQL database `<prefix>_<pid>`
+    on the local server, dropped at the end."""
+    if sqlite:
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{folder}/bench.sqlite3"
+        return
+    database_url = os.environ.get("DATABASE_URL")
+    throwaway = database_url is None
+    if throwaway:
+        database_url = f"{SERVER}/{prefix}_{os.getpid()}"
+    name = create_database(database_url)
+    try:
+        yield database_url
+    finally:
+        if throwaway:
+            drop_database(database_url, name)
 
 
 def create_database(database_url):

@@ -15,7 +15,6 @@ and the deletion records written. Databases are made as in `bench/bin_upload.py`
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -23,10 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bin_upload import (  # noqa: E402 - after the path is set
-    SERVER,
-    create_database,
+    bench_database,
     database_version,
-    drop_database,
     fresh_card,
     setup_django,
 )
@@ -38,20 +35,8 @@ def main():
     parser.add_argument("--sqlite", action="store_true", help="on a throwaway SQLite file")
     arguments = parser.parse_args()
 
-    if arguments.sqlite:
-        with tempfile.TemporaryDirectory() as folder:
-            run(f"sqlite:///{folder}/bench.sqlite3", arguments.rows)
-        return
-    database_url = os.environ.get("DATABASE_URL")
-    throwaway = database_url is None
-    if throwaway:
-        database_url = f"{SERVER}/bench_card_delete_{os.getpid()}"
-    name = create_database(database_url)
-    try:
+    with bench_database("bench_card_delete", sqlite=arguments.sqlite) as database_url:
         run(database_url, arguments.rows)
-    finally:
-        if throwaway:
-            drop_database(database_url, name)
 
 
 def run(database_url, rows):

@@ -39,6 +39,14 @@ def turkish_bin_list(shared_data):
         return [row["BIN"] for row in csv.DictReader(handle, delimiter=";")]
 
 
+def card_with_the_turkish_bin_list(shared_data):
+    """A card holding the 1,875 BINs of the public Turkish BIN list."""
+    card = CardFactory(name="Bonus")
+    rows = enumerate(turkish_bin_list(shared_data), start=2)
+    BinNumberService().bulk_create(card, rows, ImportTally())
+    return card
+
+
 def resubmit(panel, url, form_id, changes=None):
     """GET the page at `url` and post its form back as a browser would: untouched, or with the
     fields of `changes` typed in."""
@@ -56,10 +64,7 @@ def messages_of(caplog, logger):
 class TestCardPageWithManyBins:
     @pytest.fixture
     def card(self, shared_data):
-        card = CardFactory(name="Bonus")
-        rows = enumerate(turkish_bin_list(shared_data), start=2)
-        BinNumberService().bulk_create(card, rows, ImportTally())
-        return card
+        return card_with_the_turkish_bin_list(shared_data)
 
     def test_the_change_page_of_a_card_with_the_turkish_bin_list_stays_small(self, panel, card):
         response = panel.get(f"/admin/payments/card/{card.pk}/change/")
@@ -121,9 +126,7 @@ class TestCardPageWithManyBins:
 class TestDeletingACardWithManyBins:
     @pytest.fixture
     def card(self, shared_data):
-        card = CardFactory(name="Bonus")
-        rows = enumerate(turkish_bin_list(shared_data), start=2)
-        BinNumberService().bulk_create(card, rows, ImportTally())
+        card = card_with_the_turkish_bin_list(shared_data)
         InstallmentFactory(card=card, installment_count=3)
         return card
 
@@ -371,10 +374,7 @@ class TestSavingUnchanged:
         assert history_counts() == before
 
     def test_a_card_page_with_many_bins_saved_unchanged_writes_nothing(self, panel, shared_data):
-        card = CardFactory()
-        BinNumberService().bulk_create(
-            card, enumerate(turkish_bin_list(shared_data), start=2), ImportTally()
-        )
+        card = card_with_the_turkish_bin_list(shared_data)
         before = history_counts()
 
         resubmit(panel, f"/admin/payments/card/{card.pk}/change/", "card_form")
