@@ -26,8 +26,9 @@ table shows it.
 **Speed.** It runs on every card entry of every checkout, in four small queries whatever the data
 size, each one cheap to plan and served by an index:
 
-1. the BIN: the unique index (channel, bin_number) with `bin_number IN (first 8 digits, first 6
-   digits)`; the channel's state is an EXISTS that runs once, not a join;
+1. the BIN: one probe of the unique index (channel, bin_number) for the first 6 digits and one
+   for the first 8, in one statement (`match_query` says why not `IN`), each joined to the
+   channel's primary key for its active flag;
 2. the card with its bank, card type and the MultiCurrencyCard of the currency, by primary key;
 3. the POS of the chosen set, by primary key;
 4. the card's plans, by the unique index (card, installment_count).
@@ -87,10 +88,10 @@ def lookup_bin(channel_id, card_digits, amount, currency, build_uri=str):
     """The checkout answer for the card whose number starts with `card_digits` (6 to 19 digits)
     on the channel, paying `amount` (a Decimal of at most 2 places) in `currency`; None when no
     BIN of the active channel matches. `build_uri` turns a logo's path into the URL answered."""
-    match = next(iter(match_query(channel_id, card_digits)), None)
-    if match is None:
+    matches = list(match_query(channel_id, card_digits))
+    if not matches:
         return None
-    bin_number, card_id = match
+    bin_number, card_id = max(matches, key=lambda match: len(match[0]))
 
     row = next(iter(card_query(card_id, currency)), None)
     if row is None:  # the card was deleted since the BIN was read
@@ -132,17 +133,28 @@ def installment_amounts(amount, interest_rate, installment_count):
 
 
 def match_query(channel_id, card_digits):
-    """The longest BIN of the active channel that `card_digits` start with, as at most one
-    `(bin_number, card_id)`. Of two matches the 8-digit one sorts first."""
-    short = card_digits[:SHORT_BIN]
-    long = card_digits[:LONG_BIN] if len(card_digits) >= LONG_BIN else short
-    return (
+    """The BINs of the active channel that `card_digits` start with, as `(bin_number,
+    card_id)`: at most two, the 8-digit and the 6-digit prefix, of which the caller keeps the
+    longer.
+
+    One probe of the unique index (channel, bin_number) per prefix, whatever the statistics
+    say: each prefix is its own equality (`UNION ALL`), for which PostgreSQL knows that the
+    unique index yields at most one row. With `bin_number IN (...)` it does not apply that
+    knowledge, and with `ORDER BY bin_number DESC LIMIT 1` on top, statistics that wrongly
+    call a BIN value common (taken before a large import) made it walk the channel's whole
+    range of the index backwards: 0.4 s for 2 million BINs instead of 0.1 ms."""
+    prefixes = [card_digits[:SHORT_BIN]]
+    if len(card_digits) >= LONG_BIN:
+        prefixes.append(card_digits[:LONG_BIN])
+    queries = [
         BinNumber.objects.filter(
-            channel_id=channel_id, channel__is_active=True, bin_number__in=[long, short]
+            channel_id=channel_id, channel__is_active=True, bin_number=prefix
         )
-        .order_by("-bin_number")
-        .values_list("bin_number", "card_id")[:1]
-    )
+        .order_by()
+        .values_list("bin_number", "card_id")
+        for prefix in prefixes
+    ]
+    return queries[0].union(*queries[1:], all=True)
 
 
 def card_query(card_id, currency):

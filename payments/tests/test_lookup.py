@@ -556,3 +556,33 @@ def test_postgresql_finds_the_bin_through_the_channel_bin_index(channel):
     plan = match_query(channel.pk, "4132520000000000").explain()
 
     assert "Index Scan using unique_bin_number_channel on payments_binnumber" in plan
+
+
+@pytest.mark.postgres
+def test_postgresql_probes_the_index_even_when_statistics_call_every_bin_common(channel):
+    """Statistics taken before a large import can say a BIN value is common. The lookup then
+    still probes the unique index once per prefix, instead of walking the channel's range of it
+    backwards (`ORDER BY ... LIMIT 1`) or scanning the table (`IN (...)`), as it once did."""
+    card = CardFactory(channel=channel)
+    models.BinNumber.objects.bulk_create(
+        models.BinNumber(bin_number=f"{40000000 + n}", card=card, channel=channel)
+        for n in range(20_000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign-key checks
+        cursor.execute(
+            "ALTER TABLE payments_binnumber ALTER COLUMN bin_number SET (n_distinct = 3)"
+        )
+        cursor.execute("ANALYZE payments_binnumber")
+    plan = match_query(channel.pk, "9999990000000000").explain()
+
+    assert "Backward" not in plan
+    assert "Seq Scan on payments_binnumber" not in plan
+    assert (
+        f"Index Cond: ((channel_id = {channel.pk}) AND ((bin_number)::text = '999999'::text))"
+        in plan
+    )
+    assert (
+        f"Index Cond: ((channel_id = {channel.pk}) AND ((bin_number)::text = '99999900'::text))"
+        in plan
+    )
