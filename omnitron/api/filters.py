@@ -3,9 +3,10 @@ Query-string filtering and sorting that refuse what they do not understand.
 
 django-filter already answers an invalid value with a 400 naming the parameter; this module
 closes the gaps where it would quietly drop a filter instead: booleans (`?is_active=maybe`),
-sort keys (`?sort=no_such_field`) and parameters that name no filter of the resource at all
-(`?slug=` on POS, which the reference does not filter by): each is a 400 naming it, because a
-list that is silently not filtered looks like the answer asked for. Integer filters take whole
+sort keys (`?sort=no_such_field`), parameters that name no filter of the resource at all
+(`?slug=` on POS, which the reference does not filter by) and parameters given twice: each is a
+400 naming it, because a list that is silently not filtered looks like the answer asked for
+(see `omnitron.api.queries`). Integer filters take whole
 numbers that a column can hold, decimals are written out in digits, and date-times are compared
 in UTC, so no odd value reaches the database as an error.
 """
@@ -20,6 +21,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.settings import api_settings
 
+from omnitron.api.queries import check_parameters
 from omnitron.api.serializers import PLAIN_DECIMAL
 
 TIMESTAMP_LOOKUPS = ["exact", "gt", "gte", "lt", "lte"]
@@ -134,11 +136,11 @@ class FilterBackend(filters.DjangoFilterBackend):
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is not None:
-            unknown = set(request.query_params) - set(filterset.filters) - _other_parameters(view)
-            if unknown:
-                known = ", ".join(filterset.filters)
-                message = f"Not a filter of this resource. Its filters: {known}."
-                raise ValidationError({name: [message] for name in sorted(unknown)})
+            check_parameters(
+                request.query_params,
+                {*filterset.filters, *_other_parameters(view)},
+                f"Not a filter of this resource. Its filters: {', '.join(filterset.filters)}.",
+            )
         return filterset
 
 

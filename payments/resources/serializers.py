@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from omnitron.api.queries import QuerySerializer
 from omnitron.api.serializers import (
     JSONObjectField,
     ModelSerializer,
@@ -193,13 +194,13 @@ class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="A CSV file; see the README's CSV uploads section.")
 
 
-class BankUploadQuerySerializer(serializers.Serializer):
+class BankUploadQuerySerializer(QuerySerializer):
     """The query of a bank upload: the channel the banks are created on."""
 
     channel = StrictPrimaryKeyRelatedField(queryset=Channel.objects.all())
 
 
-class BinLookupQuerySerializer(serializers.Serializer):
+class BinLookupQuerySerializer(QuerySerializer):
     """The query of `GET /api/v1/bin_numbers/lookup/`. An amount is a plain decimal of at most 2
     places (more is a 400, never rounded); error messages never repeat the card digits."""
 

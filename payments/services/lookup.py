@@ -147,9 +147,7 @@ def match_query(channel_id, card_digits):
     if len(card_digits) >= LONG_BIN:
         prefixes.append(card_digits[:LONG_BIN])
     queries = [
-        BinNumber.objects.filter(
-            channel_id=channel_id, channel__is_active=True, bin_number=prefix
-        )
+        BinNumber.objects.filter(channel_id=channel_id, channel__is_active=True, bin_number=prefix)
         .order_by()
         .values_list("bin_number", "card_id")
         for prefix in prefixes

@@ -365,6 +365,14 @@ class TestFilters:
         assert response.status_code == 200
         assert response.json()["count"] == 1
 
+    def test_a_filter_given_twice_is_a_400_not_the_last_value(self, api, channel):
+        PosFactory(channel=channel)
+
+        response = api.get(f"/api/v1/pos/?channel={channel.pk}&channel={channel.pk}")
+
+        assert response.status_code == 400
+        assert response.json() == {"channel": ["Given more than once; give it once."]}
+
     def test_an_unknown_parameter_on_a_detail_url_is_a_400_too(self, api):
         pos = PosFactory()
 

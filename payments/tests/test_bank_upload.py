@@ -71,6 +71,17 @@ class TestChannel:
         assert response.status_code == 400
         assert response.json() == {"channel": [message]}
 
+    def test_a_parameter_the_upload_does_not_know_is_a_400(self, api, channel):
+        response = api.post(
+            f"{URL}?channel={channel.pk}&dry_run=1",
+            {"file": SimpleUploadedFile("banks.csv", b"name\nAkbank\n")},
+            format="multipart",
+        )
+
+        assert response.status_code == 400
+        assert response.json() == {"dry_run": ["Not a parameter here. The parameters: channel."]}
+        assert Bank.objects.count() == 0
+
     def test_no_file_is_file_100_1(self, api, channel):
         response = api.post(f"{URL}?channel={channel.pk}", {}, format="multipart")
 

@@ -455,6 +455,41 @@ class TestRefusedInput:
         assert response.status_code == 400
         assert response.json() == {"channel": [message]}
 
+    def test_a_parameter_the_lookup_does_not_know_is_a_400(self, api, channel):
+        response = api.get(
+            URL,
+            {"channel": channel.pk, "bin": "413252", "amount": "1", "currency": "TRY", "x": "1"},
+        )
+
+        assert response.status_code == 400
+        assert response.json() == {
+            "x": ["Not a parameter here. The parameters: channel, bin, amount, currency."]
+        }
+
+    def test_a_parameter_given_twice_is_a_400(self, api, channel):
+        response = api.get(
+            f"{URL}?channel={channel.pk}&bin=413252&bin=540061&amount=1&currency=TRY"
+        )
+
+        assert response.status_code == 400
+        assert response.json() == {"bin": ["Given more than once; give it once."]}
+
+    def test_the_response_format_may_be_named(self, api, channel):
+        BinNumberFactory(bin_number="413252", card=CardFactory(channel=channel))
+
+        response = api.get(
+            URL,
+            {
+                "channel": channel.pk,
+                "bin": "4132520000000000",
+                "amount": "1",
+                "currency": "TRY",
+                "format": "json",
+            },
+        )
+
+        assert response.status_code == 200
+
     def test_every_parameter_is_required(self, api):
         response = api.get(URL)
 
