@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 
 from django.core import validators
+from django.db.backends.base.operations import BaseDatabaseOperations
 from rest_framework import serializers
 
 from omnitron.api.parsers import json_value_problem
@@ -83,6 +84,16 @@ class ModelSerializer(serializers.ModelSerializer):
                 for validator in field_kwargs["validators"]
                 if validator is not validators.validate_unicode_slug
             ]
+        # An integer column's range is the one of the database in use: SQLite's backend says
+        # 64 bits for every integer field, so `sort_order` 2147483648 was stored there and
+        # refused on PostgreSQL. The standard column ranges, PostgreSQL's, apply everywhere.
+        column_range = BaseDatabaseOperations.integer_field_ranges.get(
+            model_field.get_internal_type()
+        )
+        if column_range is not None and issubclass(field_class, serializers.IntegerField):
+            low, high = column_range
+            field_kwargs["min_value"] = max(field_kwargs.get("min_value", low), low)
+            field_kwargs["max_value"] = min(field_kwargs.get("max_value", high), high)
         return field_class, field_kwargs
 
 

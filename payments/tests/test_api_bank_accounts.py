@@ -70,6 +70,22 @@ class TestWrites:
         assert response.json()["iban"] == IBAN
         assert models.BankAccount.objects.get().iban == IBAN
 
+    @pytest.mark.parametrize(
+        ("sort_order", "message"),
+        [
+            (2147483648, "Ensure this value is less than or equal to 2147483647."),
+            (-2147483649, "Ensure this value is greater than or equal to -2147483648."),
+        ],
+    )
+    def test_a_sort_order_beyond_a_32_bit_column_is_a_400_on_every_database(
+        self, api, bank, sort_order, message
+    ):
+        response = api.post("/api/v1/bank_accounts/", body(bank, sort_order=sort_order))
+
+        assert response.status_code == 400
+        assert response.json() == {"sort_order": [message]}
+        assert models.BankAccount.objects.count() == 0
+
     def test_a_long_iban_in_print_form_fits(self, api, bank):
         response = api.post(
             "/api/v1/bank_accounts/", body(bank, iban="MT84 MALT 0110 0001 2345 MTLC AST0 01S")
