@@ -24,11 +24,10 @@ from omnitron.admin import (
 from omnitron.errors import InvalidConfigError
 from payments import models, secrets, services
 from payments.gateways import get_gateway
+from payments.services.cards import CARD_PARTS
 
 # More rows than this of one parent are listed on their own page, not edited on the parent's.
 ROWS_SHOWN_INLINE = 50
-# What a card's delete takes with it.
-CARD_PARTS = (models.BinNumber, models.Installment, models.MultiCurrencyCard)
 
 
 class PosAdminForm(ServiceModelForm):

@@ -250,15 +250,7 @@ class TestAdminWrites:
         assert created.history.get().history_user == admin_user
 
     def test_a_pos_change_logs_its_pk_and_no_secret(self, panel, service_log):
-        pos = PosFactory(
-            gateway="omnicore.libs.payment_gateways.nestpay.NestpayGateway",
-            config={
-                "client_id": "700655000200",
-                "username": "api-user",
-                "password": "nestpay-api-password-1",
-                "store_key": "nestpay-3d-store-key-1",
-            },
-        )
+        pos = nestpay_pos()
 
         response = resubmit(
             panel, f"/admin/payments/pos/{pos.pk}/change/", "pos_form", {"name": "Renamed"}
